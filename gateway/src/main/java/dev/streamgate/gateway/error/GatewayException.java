@@ -1,0 +1,137 @@
+package dev.streamgate.gateway.error;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Every error the gateway reports to a caller. Created through the factories below and turned into OpenAI's
+ * {@code {"error":{"message","type","param","code"}}} JSON with the matching HTTP status by
+ * {@link GatewayErrorHandler}, the only place that does so.
+ */
+public abstract sealed class GatewayException extends RuntimeException {
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+    private final Map<String, String> headers;
+
+    private GatewayException(int status, String type, String code, String param, String message,
+                             Map<String, String> headers, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+        this.headers = Map.copyOf(headers);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    /** Extra response headers, e.g. {@code Retry-After} and {@code x-ratelimit-*} on a 429. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static GatewayException invalidRequest(String param, String code, String message) {
+        return new InvalidRequest(400, param, code, message);
+    }
+
+    public static GatewayException unauthenticated(String code, String message) {
+        return new Unauthenticated(code, message);
+    }
+
+    public static GatewayException forbidden(String code, String message) {
+        return new Forbidden(code, message);
+    }
+
+    public static GatewayException notFound(String param, String code, String message) {
+        return new InvalidRequest(404, param, code, message);
+    }
+
+    public static GatewayException conflict(String param, String code, String message) {
+        return new InvalidRequest(409, param, code, message);
+    }
+
+    public static GatewayException rateLimited(String code, String message, Duration retryAfter,
+                                               Map<String, String> rateLimitHeaders) {
+        var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        headers.put("Retry-After", Long.toString(seconds));
+        return new RateLimited(code, message, headers);
+    }
+
+    public static GatewayException upstream(int status, String code, String message, Throwable cause) {
+        return new Upstream(status, code, message, cause);
+    }
+
+    public static GatewayException unavailable(String code, String message) {
+        return new Unavailable(code, message);
+    }
+
+    public static GatewayException internal(String message, Throwable cause) {
+        return new Internal(message, cause);
+    }
+
+    /** 400, 404 or 409: the caller must change the request. */
+    public static final class InvalidRequest extends GatewayException {
+        private InvalidRequest(int status, String param, String code, String message) {
+            super(status, "invalid_request_error", code, param, message, Map.of(), null);
+        }
+    }
+
+    /** 401: missing, malformed, expired or revoked credentials. */
+    public static final class Unauthenticated extends GatewayException {
+        private Unauthenticated(String code, String message) {
+            super(401, "authentication_error", code, null, message, Map.of("WWW-Authenticate", "Bearer"), null);
+        }
+    }
+
+    /** 403: valid credentials, but not for this model, scope or route. */
+    public static final class Forbidden extends GatewayException {
+        private Forbidden(String code, String message) {
+            super(403, "permission_error", code, null, message, Map.of(), null);
+        }
+    }
+
+    /** 429: a request, token or concurrency limit, or a budget, is exhausted. */
+    public static final class RateLimited extends GatewayException {
+        private RateLimited(String code, String message, Map<String, String> headers) {
+            super(429, "rate_limit_error", code, null, message, headers, null);
+        }
+    }
+
+    /** 502/503/504: every deployment behind the model failed before the response started. */
+    public static final class Upstream extends GatewayException {
+        private Upstream(int status, String code, String message, Throwable cause) {
+            super(status, "upstream_error", code, null, message, Map.of(), cause);
+        }
+    }
+
+    /** 503: a dependency the gateway needs (database, routing) is not available. */
+    public static final class Unavailable extends GatewayException {
+        private Unavailable(String code, String message) {
+            super(503, "server_error", code, null, message, Map.of(), null);
+        }
+    }
+
+    /** 500: a bug; the message shown to the caller is generic, the cause is logged. */
+    public static final class Internal extends GatewayException {
+        private Internal(String message, Throwable cause) {
+            super(500, "server_error", "internal_error", null, message, Map.of(), cause);
+        }
+    }
+}

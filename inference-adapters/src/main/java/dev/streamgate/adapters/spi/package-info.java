@@ -1,0 +1,2 @@
+/** The extension point every inference backend implements. */
+package dev.streamgate.adapters.spi;
