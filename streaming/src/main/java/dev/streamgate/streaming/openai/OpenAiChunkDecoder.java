@@ -1,0 +1,179 @@
+package dev.streamgate.streaming.openai;
+
+import static dev.streamgate.streaming.openai.UpstreamResponses.error;
+import static dev.streamgate.streaming.openai.UpstreamResponses.firstChoice;
+import static dev.streamgate.streaming.openai.UpstreamResponses.isPresent;
+import static dev.streamgate.streaming.openai.UpstreamResponses.optionalText;
+import static dev.streamgate.streaming.openai.UpstreamResponses.parse;
+import static dev.streamgate.streaming.openai.UpstreamResponses.requireObject;
+import static dev.streamgate.streaming.openai.UpstreamResponses.toolCalls;
+import static dev.streamgate.streaming.openai.UpstreamResponses.usage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.streamgate.streaming.FinishReason;
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.StreamEvent.Finish;
+import dev.streamgate.streaming.StreamEvent.StreamError;
+import dev.streamgate.streaming.StreamEvent.TextDelta;
+import dev.streamgate.streaming.StreamEvent.UsageReport;
+import dev.streamgate.streaming.Usage;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns an OpenAI-compatible upstream's responses into {@link StreamEvent}s: the {@code data} of each SSE event of
+ * a stream through {@link #decode(String)}, or a whole non-streaming {@code chat.completion} through
+ * {@link #decodeCompletion(byte[])}. Tolerates what real servers send: null or absent fields, empty
+ * {@code choices}, extra fields, usage in every chunk (vLLM's continuous usage), errors with or without an
+ * {@code error} wrapper. Only choice 0 is read (requests ask for one).
+ *
+ * <p>The stream decoder is stateful, one per stream: OpenAI sends {@code finish_reason} before the usage chunk,
+ * while a {@link StreamEvent} stream ends with usage then finish, so the finish and the latest usage are held
+ * until {@code [DONE]} (or {@link #complete()}). It also holds back half a surrogate pair that an upstream split
+ * across chunks. Refusal text is passed on as text; reasoning fields have no event yet and are not read.
+ */
+public final class OpenAiChunkDecoder {
+    public static final String DONE = "[DONE]";
+
+    private FinishReason finishReason;
+    private Usage usage;
+    private char pendingHighSurrogate;
+    private boolean ended;
+
+    /** Decodes one SSE {@code data} payload; {@code [DONE]} completes the stream. */
+    public List<StreamEvent> decode(String data) {
+        if (data.equals(DONE)) {
+            return complete();
+        }
+        return decode(parse(data));
+    }
+
+    public List<StreamEvent> decode(byte[] json) {
+        return decode(parse(json));
+    }
+
+    /**
+     * Decodes one chunk: text and tool-call deltas now; a finish reason or usage is held for {@link #complete()};
+     * an error ends the stream with a {@link StreamError}.
+     */
+    public List<StreamEvent> decode(JsonNode chunk) {
+        if (ended) {
+            throw new IllegalStateException("chunk after the end of the stream");
+        }
+        requireObject(chunk, "chunk");
+        var events = new ArrayList<StreamEvent>(1);
+        StreamError error = error(chunk);
+        if (error != null) {
+            flushPendingText(events);
+            events.add(error);
+            ended = true;
+            return events;
+        }
+        JsonNode choice = firstChoice(chunk);
+        if (choice != null) {
+            JsonNode delta = choice.get("delta");
+            if (isPresent(delta)) {
+                requireObject(delta, "delta");
+                text(optionalText(delta, "content"), events);
+                text(optionalText(delta, "refusal"), events);
+                toolCalls(delta.get("tool_calls"), events, true);
+            }
+            String reason = optionalText(choice, "finish_reason");
+            if (reason != null) {
+                finishReason = FinishReason.fromWire(reason);
+            }
+        }
+        Usage reported = usage(chunk.get("usage"));
+        if (reported != null) {
+            usage = reported;
+        }
+        return events;
+    }
+
+    /** True once the upstream has sent a finish reason; an upstream that closes before it was cut off. */
+    public boolean finishSeen() {
+        return finishReason != null;
+    }
+
+    /**
+     * Ends the stream (on {@code [DONE]}, or at the end of the body when {@link #finishSeen()}): the held usage and
+     * finish. A {@code [DONE]} without any finish reason counts as {@code stop}.
+     */
+    public List<StreamEvent> complete() {
+        if (ended) {
+            return List.of();
+        }
+        ended = true;
+        var events = new ArrayList<StreamEvent>(3);
+        flushPendingText(events);
+        if (usage != null) {
+            events.add(new UsageReport(usage));
+        }
+        events.add(new Finish(finishReason == null ? FinishReason.STOP : finishReason));
+        return events;
+    }
+
+    /** A whole non-streaming {@code chat.completion}: text, tool calls, usage and finish, or one error. */
+    public static List<StreamEvent> decodeCompletion(byte[] json) {
+        return decodeCompletion(parse(json));
+    }
+
+    public static List<StreamEvent> decodeCompletion(JsonNode completion) {
+        requireObject(completion, "completion");
+        StreamError error = error(completion);
+        if (error != null) {
+            return List.of(error);
+        }
+        JsonNode choice = firstChoice(completion);
+        if (choice == null) {
+            throw new MalformedResponseException("the completion has no choice 0");
+        }
+        JsonNode message = choice.get("message");
+        if (!isPresent(message)) {
+            throw new MalformedResponseException("the completion's choice has no message");
+        }
+        requireObject(message, "message");
+        var events = new ArrayList<StreamEvent>(4);
+        String content = optionalText(message, "content");
+        if (content != null && !content.isEmpty()) {
+            events.add(new TextDelta(content));
+        }
+        String refusal = optionalText(message, "refusal");
+        if (refusal != null && !refusal.isEmpty()) {
+            events.add(new TextDelta(refusal));
+        }
+        toolCalls(message.get("tool_calls"), events, false);
+        Usage reported = usage(completion.get("usage"));
+        if (reported != null) {
+            events.add(new UsageReport(reported));
+        }
+        events.add(new Finish(FinishReason.fromWire(optionalText(choice, "finish_reason"))));
+        return events;
+    }
+
+    private void text(String text, List<StreamEvent> events) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        if (pendingHighSurrogate != 0) {
+            text = pendingHighSurrogate + text;
+            pendingHighSurrogate = 0;
+        }
+        char last = text.charAt(text.length() - 1);
+        if (Character.isHighSurrogate(last)) {
+            pendingHighSurrogate = last;
+            text = text.substring(0, text.length() - 1);
+        }
+        if (!text.isEmpty()) {
+            events.add(new TextDelta(text));
+        }
+    }
+
+    private void flushPendingText(List<StreamEvent> events) {
+        if (pendingHighSurrogate != 0) {
+            events.add(new TextDelta(String.valueOf(pendingHighSurrogate)));
+            pendingHighSurrogate = 0;
+        }
+    }
+}

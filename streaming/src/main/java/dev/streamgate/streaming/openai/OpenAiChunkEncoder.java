@@ -1,0 +1,233 @@
+package dev.streamgate.streaming.openai;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.streamgate.streaming.FinishReason;
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.StreamEvent.Finish;
+import dev.streamgate.streaming.StreamEvent.StreamError;
+import dev.streamgate.streaming.StreamEvent.TextDelta;
+import dev.streamgate.streaming.StreamEvent.ToolCallDelta;
+import dev.streamgate.streaming.StreamEvent.UsageReport;
+import dev.streamgate.streaming.Usage;
+import dev.streamgate.streaming.internal.ByteSink;
+import dev.streamgate.streaming.internal.StreamingJson;
+import dev.streamgate.streaming.internal.WellFormedText;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
+
+/**
+ * Encodes one stream's events as OpenAI {@code chat.completion.chunk} JSON, byte for byte in OpenAI's shape: keys
+ * in OpenAI's order ({@code id, object, created, model, choices, usage}; {@code system_fingerprint} is omitted,
+ * which the official SDKs accept), {@code "index":0} and {@code "logprobs":null} on every choice.
+ *
+ * <ul>
+ *   <li>Before the first text (or an empty finish) comes a role chunk {@code {"role":"assistant","content":""}};
+ *       a stream that starts with a tool call carries the role in that first tool-call chunk with
+ *       {@code "content":null}, as OpenAI does.</li>
+ *   <li>{@link Finish} becomes {@code {"delta":{},"finish_reason":...}}. With {@code includeUsage}, every chunk
+ *       has {@code "usage":null} and a last chunk with {@code "choices":[]} carries the usage; a
+ *       {@link UsageReport} is held until the finish chunk is out (or, if it comes after {@link Finish}, sent on
+ *       arrival). Without a report there is no usage chunk: callers add an estimated report when the upstream
+ *       gave none. Without {@code includeUsage} a report is not written.</li>
+ *   <li>{@link StreamError} becomes {@code {"error":{"message","type","param":null,"code"}}}, which the SDKs raise
+ *       as an API error.</li>
+ * </ul>
+ *
+ * <p>One instance per stream, fed serially; not thread-safe. On the hot path it keeps one generator and one
+ * buffer for the whole stream: {@link #encode(StreamEvent, ChunkSink)} hands out views of that buffer, so a
+ * writer copies each chunk once, straight into its network buffer. The generator is released after the last
+ * chunk, or by {@link #close()} when the stream is cancelled.
+ */
+public final class OpenAiChunkEncoder implements AutoCloseable {
+
+    /** Receives one encoded chunk; the bytes are only valid during the call. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void chunk(byte[] buffer, int offset, int length);
+    }
+
+    private final SerializableString id;
+    private final long created;
+    private final SerializableString model;
+    private final boolean includeUsage;
+    private final ByteSink out = new ByteSink(512);
+    private JsonGenerator generator;
+    private boolean roleSent;
+    private boolean finished;
+    private boolean failed;
+    private boolean usageSent;
+    private Usage usage;
+
+    /**
+     * @param completionId the response id, {@code chatcmpl-...}, the same on every chunk
+     * @param created      epoch seconds, the same on every chunk
+     * @param model        the model name the client sees
+     * @param includeUsage the request's {@code stream_options.include_usage}
+     */
+    public OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage) {
+        this.id = new SerializedString(WellFormedText.of(completionId));
+        this.created = created;
+        this.model = new SerializedString(WellFormedText.of(model));
+        this.includeUsage = includeUsage;
+    }
+
+    /** Encodes an event into zero, one or two chunks (copies; see {@link #encode(StreamEvent, ChunkSink)}). */
+    public List<byte[]> encode(StreamEvent event) {
+        var chunks = new ArrayList<byte[]>(2);
+        encode(event, (buffer, offset, length) -> chunks.add(Arrays.copyOfRange(buffer, offset, offset + length)));
+        return chunks;
+    }
+
+    /**
+     * Encodes an event into zero, one or two chunks handed to {@code sink} in order.
+     *
+     * @throws IllegalStateException for an event after the end of the stream (other than a late usage report),
+     *                               or a second usage report
+     */
+    public void encode(StreamEvent event, ChunkSink sink) {
+        try {
+            encodeEvent(event, sink);
+        } catch (RuntimeException e) {
+            // A generator that failed mid-chunk is in an unknown state; start the next chunk on a fresh one.
+            generator = null;
+            out.reset();
+            throw e;
+        }
+    }
+
+    /** Releases the generator's pooled buffers; a stream that ended normally has already done so. */
+    @Override
+    public void close() {
+        if (generator != null) {
+            generator.close();
+            generator = null;
+        }
+        out.reset();
+    }
+
+    /** The in-stream error payload, for an error outside an encoder's stream (same JSON as the error chunk). */
+    public static byte[] encodeError(StreamError error) {
+        var sink = new ByteSink(256);
+        try (JsonGenerator g = StreamingJson.MAPPER.createGenerator(sink)) {
+            ChunkJson.error(g, error);
+        }
+        return sink.toByteArray();
+    }
+
+    private void encodeEvent(StreamEvent event, ChunkSink sink) {
+        switch (event) {
+            case TextDelta delta -> {
+                requireOpen(event);
+                if (!roleSent) {
+                    roleChunk(sink);
+                }
+                JsonGenerator g = startChoiceChunk();
+                ChunkJson.content(g, delta.text());
+                endChoiceChunk(g, null, sink);
+            }
+            case ToolCallDelta delta -> {
+                requireOpen(event);
+                JsonGenerator g = startChoiceChunk();
+                if (!roleSent) {
+                    ChunkJson.role(g, true);
+                }
+                ChunkJson.toolCall(g, delta);
+                endChoiceChunk(g, null, sink);
+                roleSent = true;
+            }
+            case UsageReport report -> usage(report.usage(), sink);
+            case Finish finish -> finish(finish.reason(), sink);
+            case StreamError error -> {
+                requireOpen(event);
+                finished = true;
+                failed = true;
+                ChunkJson.error(generator(), error);
+                emit(sink);
+                close();
+            }
+        }
+    }
+
+    private void finish(FinishReason reason, ChunkSink sink) {
+        if (finished) {
+            throw new IllegalStateException("event after the end of the stream: finish " + reason);
+        }
+        if (!roleSent) {
+            roleChunk(sink);
+        }
+        endChoiceChunk(startChoiceChunk(), reason, sink);
+        finished = true;
+        if (includeUsage && usage != null) {
+            usageChunk(sink);
+        }
+        if (!includeUsage || usageSent) {
+            close();
+        }
+    }
+
+    private void usage(Usage reported, ChunkSink sink) {
+        if (failed || usage != null) {
+            throw new IllegalStateException("unexpected usage report: " + (failed ? "after an error"
+                    : "a stream carries at most one"));
+        }
+        usage = reported;
+        if (finished && includeUsage) {
+            usageChunk(sink);
+            close();
+        }
+    }
+
+    private void requireOpen(StreamEvent event) {
+        if (finished) {
+            throw new IllegalStateException("event after the end of the stream: " + event);
+        }
+    }
+
+    private void roleChunk(ChunkSink sink) {
+        JsonGenerator g = startChoiceChunk();
+        ChunkJson.role(g, false);
+        endChoiceChunk(g, null, sink);
+        roleSent = true;
+    }
+
+    private void usageChunk(ChunkSink sink) {
+        JsonGenerator g = generator();
+        ChunkJson.startChunk(g, id, created, model);
+        ChunkJson.usageChunkBody(g, usage);
+        usageSent = true;
+        emit(sink);
+    }
+
+    private JsonGenerator startChoiceChunk() {
+        JsonGenerator g = generator();
+        ChunkJson.startChunk(g, id, created, model);
+        ChunkJson.startChoice(g);
+        return g;
+    }
+
+    private void endChoiceChunk(JsonGenerator g, FinishReason reason, ChunkSink sink) {
+        ChunkJson.endChoice(g, reason);
+        ChunkJson.endChunk(g, includeUsage);
+        emit(sink);
+    }
+
+    private void emit(ChunkSink sink) {
+        generator.flush();
+        try {
+            sink.chunk(out.array(), 0, out.length());
+        } finally {
+            out.reset();
+        }
+    }
+
+    private JsonGenerator generator() {
+        if (generator == null) {
+            generator = StreamingJson.MAPPER.createGenerator(out);
+        }
+        return generator;
+    }
+}
