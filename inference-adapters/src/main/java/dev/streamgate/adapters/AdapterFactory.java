@@ -22,7 +22,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <pre>{@code
  * AdapterFactory factory = AdapterFactory.standard(clock, Schedulers.parallel())
- *         .with(ProviderKind.WORKER, deployment -> new WorkerAdapter(deployment, ...));
+ *         .with(kind, deployment -> new MyAdapter(deployment, ...));   // e.g. the GPU worker's kind
  * }</pre>
  */
 public final class AdapterFactory {

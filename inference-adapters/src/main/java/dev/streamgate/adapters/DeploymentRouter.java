@@ -106,8 +106,8 @@ public final class DeploymentRouter implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the router is closed");
         }
-        if (!routes.containsKey(model)) {
-            throw new UnknownModelException(model);
+        if (model == null || !routes.containsKey(model)) {
+            throw new UnknownModelException(String.valueOf(model));
         }
         RouteTracker tracker = new RouteTracker();
         Flux<StreamEvent> events = Flux.defer(() -> {
@@ -124,7 +124,7 @@ public final class DeploymentRouter implements AutoCloseable {
 
     /** Whether some deployment serves {@code model}. */
     public boolean serves(String model) {
-        return routes.containsKey(model);
+        return model != null && routes.containsKey(model);
     }
 
     /** The model aliases served. */
@@ -134,13 +134,13 @@ public final class DeploymentRouter implements AutoCloseable {
 
     /** The deployments of {@code model}, heaviest first; empty for an unknown model. */
     public List<DeploymentConfig> deployments(String model) {
-        ModelRoute route = routes.get(model);
+        ModelRoute route = model == null ? null : routes.get(model);
         return route == null ? List.of() : route.entries().stream().map(RouteEntry::config).toList();
     }
 
     /** The circuit state of a deployment, for health and admin views; empty for an unknown id. */
     public Optional<CircuitBreaker.State> circuitState(String deploymentId) {
-        return breakers.find(deploymentId).map(CircuitBreaker::getState);
+        return deploymentId == null ? Optional.empty() : breakers.find(deploymentId).map(CircuitBreaker::getState);
     }
 
     /**
