@@ -1,0 +1,2 @@
+/** The built-in echo model, which streams the caller's last message back; for demos, tests and benchmarks. */
+package dev.streamgate.adapters.echo;

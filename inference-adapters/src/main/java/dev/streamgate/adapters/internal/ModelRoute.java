@@ -1,0 +1,19 @@
+package dev.streamgate.adapters.internal;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** The deployments serving one model alias, heaviest first (ties keep the operator's order). */
+public record ModelRoute(String model, List<RouteEntry> entries) {
+    public ModelRoute {
+        entries = entries.stream()
+                .sorted(Comparator.comparingInt((RouteEntry entry) -> entry.config().weight()).reversed())
+                .toList();
+    }
+
+    /** A fresh candidate order for one request. */
+    public CandidateOrder candidates(RandomGenerator random) {
+        return new CandidateOrder(entries, random);
+    }
+}

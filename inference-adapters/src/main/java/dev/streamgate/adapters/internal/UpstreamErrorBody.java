@@ -1,0 +1,70 @@
+package dev.streamgate.adapters.internal;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the human-readable message out of an upstream's error body. OpenAI-compatible servers disagree on the
+ * shape: OpenAI and Ollama send {@code {"error":{"message":...}}}, TGI {@code {"error":"..."}}, vLLM
+ * {@code {"object":"error","message":...}}, FastAPI-based servers {@code {"detail":...}}; anything else is
+ * passed on as text, shortened.
+ */
+public final class UpstreamErrorBody {
+    private static final int MAX_MESSAGE_CHARS = 500;
+
+    private UpstreamErrorBody() {
+    }
+
+    /** The message of a non-2xx response body, or a short description when the body says nothing usable. */
+    public static String message(JsonMapper json, String body) {
+        if (body == null || body.isBlank()) {
+            return "(empty body)";
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && node.isObject()) {
+                String message = messageOf(node);
+                if (message != null) {
+                    return shorten(message);
+                }
+            }
+        } catch (JacksonException notJson) {
+            // plain-text error pages are common (proxies, load balancers): fall through and quote them
+        }
+        return shorten(body.strip());
+    }
+
+    /** The error an upstream embedded in its stream, as an exception carrying its status and code. */
+    static UpstreamReportedError reportedError(JsonNode chunk) {
+        JsonNode error = chunk.get("error");
+        JsonNode details = error != null && error.isObject() ? error : chunk;
+        String message = messageOf(chunk);
+        JsonNode code = details.get("code");
+        int status = code != null && code.isIntegralNumber() && code.asInt() >= 400 && code.asInt() <= 599
+                ? code.asInt() : 502;
+        String codeText = code != null && code.isString() ? code.stringValue() : null;
+        return new UpstreamReportedError(status, codeText,
+                shorten(message == null ? "upstream reported an error in the stream" : message));
+    }
+
+    private static String messageOf(JsonNode node) {
+        JsonNode error = node.get("error");
+        if (error != null && error.isObject() && error.path("message").isString()) {
+            return error.path("message").stringValue();
+        }
+        if (error != null && error.isString()) {
+            return error.stringValue();
+        }
+        for (String field : new String[] {"message", "detail"}) {
+            if (node.path(field).isString()) {
+                return node.path(field).stringValue();
+            }
+        }
+        return null;
+    }
+
+    private static String shorten(String text) {
+        return text.length() > MAX_MESSAGE_CHARS ? text.substring(0, MAX_MESSAGE_CHARS) + "…" : text;
+    }
+}

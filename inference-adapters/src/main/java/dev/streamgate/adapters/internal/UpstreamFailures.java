@@ -1,0 +1,62 @@
+package dev.streamgate.adapters.internal;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import dev.streamgate.adapters.spi.UpstreamException;
+import dev.streamgate.adapters.spi.UpstreamException.Kind;
+import dev.streamgate.streaming.StreamEvent;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Translates what the network stack and the decoders throw into the SPI's {@link UpstreamException} kinds, and
+ * failures after the first event into the {@link StreamEvent.StreamError} that ends a started stream.
+ */
+public final class UpstreamFailures {
+    private UpstreamFailures() {
+    }
+
+    public static UpstreamException classify(Throwable error, String deploymentId) {
+        if (error instanceof UpstreamException upstream) {
+            return upstream;
+        }
+        if (error instanceof UpstreamReportedError reported) {
+            return new UpstreamException(Kind.HTTP_STATUS, deploymentId, reported.status(), null,
+                    "upstream " + deploymentId + " reported an error: " + reported.getMessage(), reported);
+        }
+        if (error instanceof ProtocolViolation || error instanceof JacksonException) {
+            return new UpstreamException(Kind.PROTOCOL, deploymentId, 0, null,
+                    "upstream " + deploymentId + " broke the protocol: " + error.getMessage(), error);
+        }
+        if (isPoolExhaustion(error)) {
+            return new UpstreamException(Kind.POOL_EXHAUSTED, deploymentId, 0, null,
+                    "no connection to upstream " + deploymentId + " became free in time: " + error.getMessage(),
+                    error);
+        }
+        if (error instanceof IOException || error.getCause() instanceof IOException) {
+            // connect refused or timed out, DNS failure, TLS failure, connection reset or closed early
+            return new UpstreamException(Kind.CONNECT, deploymentId, 0, null,
+                    "connection to upstream " + deploymentId + " failed: " + describe(error), error);
+        }
+        return new UpstreamException(Kind.PROTOCOL, deploymentId, 0, null,
+                "upstream " + deploymentId + " failed: " + describe(error), error);
+    }
+
+    /** How a failure after the first event is reported to the client: the stream has started, so as an event. */
+    public static StreamEvent.StreamError toStreamError(UpstreamException error) {
+        String code = error.getCause() instanceof UpstreamReportedError reported && reported.code() != null
+                ? reported.code() : error.kind().name().toLowerCase(Locale.ROOT);
+        return new StreamEvent.StreamError(502, "upstream_error", code, error.getMessage());
+    }
+
+    /** The pool's exceptions are shaded into Reactor Netty, so they are recognised by name, not by type. */
+    private static boolean isPoolExhaustion(Throwable error) {
+        String name = error.getClass().getSimpleName();
+        return name.equals("PoolAcquireTimeoutException") || name.equals("PoolAcquirePendingLimitException");
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+}

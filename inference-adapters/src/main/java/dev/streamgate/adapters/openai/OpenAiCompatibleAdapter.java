@@ -1,0 +1,150 @@
+package dev.streamgate.adapters.openai;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.streamgate.adapters.spi.InferenceAdapter;
+import dev.streamgate.adapters.spi.InferenceRequest;
+import dev.streamgate.config.ConfigException;
+import dev.streamgate.config.DeploymentConfig;
+import dev.streamgate.config.PoolSettings;
+import dev.streamgate.streaming.StreamEvent;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A deployment that speaks OpenAI's streaming chat completions API: OpenAI itself, vLLM, TGI, Ollama, the
+ * llama.cpp server. Each adapter owns one named Reactor Netty connection pool, so that a slow or saturated
+ * upstream exhausts only its own connections.
+ *
+ * <p>The upstream is always asked to stream, even for a client that wants a single response: only a stream
+ * gives a time to first token and lets a cancellation stop generation. Timeouts (see
+ * {@link dev.streamgate.config.UpstreamTimeouts}): connect; first chunk after subscription (which includes
+ * waiting for a pooled connection); the longest silence between two chunks; and the whole exchange. A failure
+ * before the first event is an {@link dev.streamgate.adapters.spi.UpstreamException} the router may retry; after
+ * it, the stream ends with a {@link StreamEvent.StreamError} (status 502, type {@code upstream_error}).
+ *
+ * <p>Options: {@code streamUsage=false} stops asking for {@code stream_options.include_usage}, for servers that
+ * reject the field.
+ */
+public final class OpenAiCompatibleAdapter implements InferenceAdapter {
+    public static final String OPTION_STREAM_USAGE = "streamUsage";
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleAdapter.class);
+    private static final JsonMapper JSON = JsonMapper.shared();
+    private static final Duration MIN_EVICTION_INTERVAL = Duration.ofSeconds(1);
+
+    private final DeploymentConfig deployment;
+    private final ConnectionProvider pool;
+    private final HttpClient client;
+    private final String chatCompletionsUri;
+    private final boolean streamUsage;
+    private final Clock clock;
+    private final Scheduler timer;
+
+    public OpenAiCompatibleAdapter(DeploymentConfig deployment) {
+        this(deployment, Clock.systemUTC(), Schedulers.parallel());
+    }
+
+    /**
+     * @param clock turns {@code Retry-After} dates into delays
+     * @param timer runs the first-chunk, between-chunks and total timers
+     */
+    public OpenAiCompatibleAdapter(DeploymentConfig deployment, Clock clock, Scheduler timer) {
+        this.deployment = Objects.requireNonNull(deployment, "deployment");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        if (deployment.baseUrl() == null) {
+            throw new ConfigException("deployment.baseUrl is required for OpenAI-compatible deployment "
+                    + deployment.id());
+        }
+        String scheme = deployment.baseUrl().getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+            throw new ConfigException("deployment.baseUrl of " + deployment.id() + " must be http(s), was "
+                    + deployment.baseUrl());
+        }
+        String base = deployment.baseUrl().toString();
+        this.chatCompletionsUri = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/chat/completions";
+        this.streamUsage = parseBoolean(deployment.option(OPTION_STREAM_USAGE, "true"), OPTION_STREAM_USAGE);
+        this.pool = newPool(deployment.id(), deployment.pool());
+        this.client = HttpClient.create(pool)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, saturatedMillis(deployment.timeouts().connect()))
+                .headers(headers -> {
+                    headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM);
+                    if (deployment.apiKey() != null && !deployment.apiKey().isBlank()) {
+                        headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + deployment.apiKey());
+                    }
+                });
+    }
+
+    @Override
+    public String deploymentId() {
+        return deployment.id();
+    }
+
+    @Override
+    public Flux<StreamEvent> stream(InferenceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Flux.defer(() -> {
+            UpstreamCall call = new UpstreamCall(deployment, request, streamUsage, JSON, clock, timer);
+            return client.post()
+                    .uri(chatCompletionsUri)
+                    .send((httpRequest, outbound) -> {
+                        if (request.requestId() != null) {
+                            httpRequest.header(REQUEST_ID_HEADER, request.requestId());
+                        }
+                        return outbound.send(call.body(outbound.alloc()));
+                    })
+                    .responseConnection(call::read)
+                    .timeout(call.firstChunkTimer(), ignored -> call.nextChunkTimer(), call.timedOut())
+                    .concatMapIterable(batch -> batch)
+                    .doOnNext(call::onEmitted)
+                    .onErrorResume(call::onFailure)
+                    .doFinally(call::onTerminated);
+        });
+    }
+
+    /** Disposes the connection pool; streams still running on it are cut. */
+    @Override
+    public void close() {
+        pool.disposeLater().subscribe(null,
+                error -> log.warn("closing the connection pool of {} failed", deployment.id(), error));
+    }
+
+    private static ConnectionProvider newPool(String deploymentId, PoolSettings settings) {
+        Duration evictionInterval = settings.maxIdleTime().dividedBy(2);
+        return ConnectionProvider.builder("streamgate-upstream-" + deploymentId)
+                .maxConnections(settings.maxConnections())
+                .pendingAcquireMaxCount(settings.pendingAcquireMax())
+                .pendingAcquireTimeout(settings.pendingAcquireTimeout())
+                .maxIdleTime(settings.maxIdleTime())
+                .evictInBackground(evictionInterval.compareTo(MIN_EVICTION_INTERVAL) < 0
+                        ? MIN_EVICTION_INTERVAL : evictionInterval)
+                .build();
+    }
+
+    private static int saturatedMillis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+
+    private static boolean parseBoolean(String value, String option) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException("deployment option " + option + " must be true or false, was "
+                    + value);
+        };
+    }
+}

@@ -1,0 +1,204 @@
+package dev.streamgate.adapters.openai;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.streamgate.adapters.internal.OpenAiChunkDecoder;
+import dev.streamgate.adapters.internal.RetryAfter;
+import dev.streamgate.adapters.internal.UpstreamErrorBody;
+import dev.streamgate.adapters.internal.UpstreamFailures;
+import dev.streamgate.adapters.internal.UpstreamRequestBody;
+import dev.streamgate.adapters.spi.InferenceRequest;
+import dev.streamgate.adapters.spi.UpstreamException;
+import dev.streamgate.config.DeploymentConfig;
+import dev.streamgate.config.UpstreamTimeouts;
+import dev.streamgate.streaming.StreamEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientResponse;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The state of one upstream exchange: decoder, timers and the connection, which is closed rather than pooled
+ * when the exchange ends before the response body was read to its end (cancellation, timeout, bad stream), so
+ * that the upstream sees the client leave and stops generating.
+ */
+final class UpstreamCall {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamCall.class);
+
+    private final DeploymentConfig deployment;
+    private final UpstreamTimeouts timeouts;
+    private final ObjectNode body;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Scheduler timer;
+    private final OpenAiChunkDecoder decoder;
+    private final long startMillis;
+    private volatile Connection connection;
+    private volatile boolean bodyRead;
+    private volatile boolean chunkSeen;
+    private volatile boolean eventEmitted;
+    private volatile boolean terminalEmitted;
+
+    UpstreamCall(DeploymentConfig deployment, InferenceRequest request, boolean streamUsage, JsonMapper json,
+                 Clock clock, Scheduler timer) {
+        this.deployment = deployment;
+        this.timeouts = deployment.timeouts();
+        this.json = json;
+        this.clock = clock;
+        this.timer = timer;
+        this.body = UpstreamRequestBody.build(json, request, deployment.upstreamModel(), streamUsage);
+        this.decoder = new OpenAiChunkDecoder(json);
+        this.startMillis = timer.now(TimeUnit.MILLISECONDS);
+    }
+
+    /** The request body, serialised straight into a pooled network buffer. */
+    Mono<ByteBuf> body(ByteBufAllocator allocator) {
+        return Mono.fromCallable(() -> {
+            ByteBuf buffer = allocator.buffer();
+            try {
+                json.writeValue((OutputStream) new ByteBufOutputStream(buffer), body);
+                return buffer;
+            } catch (RuntimeException e) {
+                buffer.release();
+                throw e;
+            }
+        });
+    }
+
+    /** Reads the response: batches of events, one per network buffer that completed at least one SSE message. */
+    Flux<List<StreamEvent>> read(HttpClientResponse response, Connection connection) {
+        this.connection = connection;
+        int status = response.status().code();
+        HttpHeaders headers = response.responseHeaders();
+        if (status < 200 || status > 299) {
+            return readWhole(connection).flatMapMany(text -> Flux.error(statusError(status, headers, text)));
+        }
+        String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType != null && contentType.startsWith("application/json")) {
+            return readWhole(connection).flatMapMany(text -> Flux.error(new UpstreamException(
+                    UpstreamException.Kind.PROTOCOL, deployment.id(), status, null, "upstream " + deployment.id()
+                    + " answered with JSON instead of an event stream: " + UpstreamErrorBody.message(json, text),
+                    null)));
+        }
+        return connection.inbound().receive()
+                .doOnComplete(() -> bodyRead = true)
+                .<List<StreamEvent>>handle(this::decode)
+                .concatWith(Mono.fromCallable(this::end));
+    }
+
+    private Mono<String> readWhole(Connection connection) {
+        return connection.inbound().receive().aggregate().asString(StandardCharsets.UTF_8)
+                .defaultIfEmpty("")
+                .doOnSuccess(ignored -> bodyRead = true);
+    }
+
+    private void decode(ByteBuf buffer, SynchronousSink<List<StreamEvent>> sink) {
+        long before = decoder.dataEvents();
+        List<StreamEvent> batch = new ArrayList<>(4);
+        RuntimeException failure = null;
+        try {
+            decoder.feed(buffer, batch);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (decoder.dataEvents() != before) {
+            sink.next(batch);
+        }
+        if (failure != null) {
+            sink.error(failure);
+        }
+    }
+
+    private List<StreamEvent> end() {
+        List<StreamEvent> batch = new ArrayList<>(2);
+        decoder.end(batch);
+        return batch;
+    }
+
+    private UpstreamException statusError(int status, HttpHeaders headers, String text) {
+        Duration retryAfter = RetryAfter.parse(headers.get(HttpHeaderNames.RETRY_AFTER),
+                headers.get("retry-after-ms"), clock);
+        return new UpstreamException(UpstreamException.Kind.HTTP_STATUS, deployment.id(), status, retryAfter,
+                "upstream " + deployment.id() + " answered " + status + ": " + UpstreamErrorBody.message(json, text),
+                null);
+    }
+
+    Mono<Long> firstChunkTimer() {
+        return Mono.delay(min(timeouts.firstToken(), timeouts.total()), timer);
+    }
+
+    Mono<Long> nextChunkTimer() {
+        chunkSeen = true;
+        Duration remaining = timeouts.total().minusMillis(timer.now(TimeUnit.MILLISECONDS) - startMillis);
+        return Mono.delay(min(timeouts.betweenChunks(), remaining.isNegative() ? Duration.ZERO : remaining), timer);
+    }
+
+    /** The error a fired timer stands for; which timer it was is worked out when it fires. */
+    Flux<List<StreamEvent>> timedOut() {
+        return Flux.defer(() -> {
+            long elapsed = timer.now(TimeUnit.MILLISECONDS) - startMillis;
+            String what;
+            if (elapsed >= timeouts.total().toMillis()) {
+                what = "the whole response took longer than " + timeouts.total();
+            } else if (!chunkSeen) {
+                what = "no first chunk within " + timeouts.firstToken();
+            } else {
+                what = "no chunk for " + timeouts.betweenChunks();
+            }
+            return Flux.error(new UpstreamException(UpstreamException.Kind.TIMEOUT, deployment.id(), 0, null,
+                    "upstream " + deployment.id() + " timed out: " + what, null));
+        });
+    }
+
+    void onEmitted(StreamEvent event) {
+        eventEmitted = true;
+        if (event instanceof StreamEvent.Finish || event instanceof StreamEvent.StreamError) {
+            terminalEmitted = true;
+        }
+    }
+
+    Flux<StreamEvent> onFailure(Throwable error) {
+        UpstreamException failure = UpstreamFailures.classify(error, deployment.id());
+        if (terminalEmitted) {
+            // the client has its whole answer; what went wrong while draining the body does not concern it
+            log.debug("upstream {} failed after the end of its stream", deployment.id(), failure);
+            return Flux.empty();
+        }
+        if (eventEmitted) {
+            log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+            return Flux.just(UpstreamFailures.toStreamError(failure));
+        }
+        return Flux.error(failure);
+    }
+
+    void onTerminated(SignalType signal) {
+        Connection current = connection;
+        if (current != null && !bodyRead) {
+            // never hand a connection with an unread response back to the pool; closing it is also how the
+            // upstream learns that nobody is listening any more
+            current.dispose();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
