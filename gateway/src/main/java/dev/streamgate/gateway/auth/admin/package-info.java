@@ -1,0 +1,2 @@
+/** Admin endpoints for issuing, listing and revoking tenants' API keys. */
+package dev.streamgate.gateway.auth.admin;
