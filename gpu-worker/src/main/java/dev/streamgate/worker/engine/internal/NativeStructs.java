@@ -48,7 +48,9 @@ public final class NativeStructs {
             case CPU -> BACKEND_CPU;
             case CPU_SCALAR -> BACKEND_CPU_SCALAR;
         });
-        b.putInt(o.threads()).putInt(o.kvBlockSize()).putInt(kvBlocks);
+        // 0 means "all cores": resolve it here, where the JVM knows the container's CPU limit.
+        int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
+        b.putInt(threads).putInt(o.kvBlockSize()).putInt(kvBlocks);
         b.putInt(o.kvDtype() == EngineOptions.KvCacheDtype.F32 ? SafetensorsHeader.F32 : SafetensorsHeader.BF16);
         b.putInt(o.maxLogprobs());
         return b.flip();
