@@ -19,8 +19,9 @@
 namespace sg {
 namespace {
 
-// Below this many multiply-adds a kernel runs on the calling thread: waking the team costs more.
-constexpr double kParallelWork = 1 << 15;
+// Below this many multiply-adds (tens of microseconds on one core) a kernel runs on the calling thread:
+// handing work to the team costs microseconds when cores are free, and far more when they are shared.
+constexpr double kParallelWork = 1 << 18;
 
 class CpuBackend final : public Backend {
 public:
@@ -79,14 +80,14 @@ void CpuBackend::rms_norm(const float *x, int64_t rows, const std::vector<float>
     const float eps = model_.config().rms_norm_eps;
     const int64_t parts = rows * h > kParallelWork ? std::min<int64_t>(threads_, rows) : 1;
     pool_.run(parts, [&](int64_t part, int) {
-      for (int64_t t = rows * part / parts; t < rows * (part + 1) / parts; ++t) {
-        const float *in = x + t * h;
-        float *o = y + t * h;
-        double sum = 0.0;
-        for (int64_t i = 0; i < h; ++i) sum += static_cast<double>(in[i]) * in[i];
-        const float scale = static_cast<float>(1.0 / std::sqrt(sum / h + eps));
-        for (int64_t i = 0; i < h; ++i) o[i] = weight[i] * (in[i] * scale);
-      }
+        for (int64_t t = rows * part / parts; t < rows * (part + 1) / parts; ++t) {
+            const float *in = x + t * h;
+            float *o = y + t * h;
+            double sum = 0.0;
+            for (int64_t i = 0; i < h; ++i) sum += static_cast<double>(in[i]) * in[i];
+            const float scale = static_cast<float>(1.0 / std::sqrt(sum / h + eps));
+            for (int64_t i = 0; i < h; ++i) o[i] = weight[i] * (in[i] * scale);
+        }
     });
 }
 
@@ -188,10 +189,10 @@ void CpuBackend::sample(const StepBatch &b, const sg_step_output &out) {
         const int i = sampling[s], slot = b.sample_slot[i];
         const sg_batch_entry &e = b.entries[i];
         const float *logits = logits_.data() + static_cast<size_t>(b.entry_last_row[i]) * d_.vocab;
-        samplers_[thread].sample(logits, d_.vocab, e, static_cast<int64_t>(e.position) + e.n_tokens,
-                                               max_logprobs_, out.tokens + slot, out.logprobs + slot,
-                                               out.top_tokens + static_cast<size_t>(slot) * max_logprobs_,
-                                               out.top_logprobs + static_cast<size_t>(slot) * max_logprobs_);
+        samplers_[thread].sample(logits, d_.vocab, e, static_cast<int64_t>(e.position) + e.n_tokens, max_logprobs_,
+                                 out.tokens + slot, out.logprobs + slot,
+                                 out.top_tokens + static_cast<size_t>(slot) * max_logprobs_,
+                                 out.top_logprobs + static_cast<size_t>(slot) * max_logprobs_);
     };
     if (static_cast<double>(n) * d_.vocab > kParallelWork) {
         pool_.run(n, one);

@@ -68,6 +68,26 @@ class NativeEngineBatchTest {
     }
 
     @Test
+    void threadCountChangesNoBit() {
+        // Sixteen copies of a 20-token prompt: enough work that matmuls, attention and norms all split across
+        // threads, which must not change a single bit of any logit.
+        Fixtures.Prompt p = Fixtures.prompts("llama-gqa-f32").get(3);
+        float[][][] results = new float[3][][];
+        for (int threads = 1; threads <= 3; threads++) {
+            EngineOptions options = EngineOptions.defaults().withThreads(threads).withKvBlockSize(4).withKvBlocks(128);
+            try (NativeEngine engine = NativeEngine.load(Fixtures.folder("llama-gqa-f32"), options)) {
+                List<BatchEntry> batch = new ArrayList<>();
+                for (int i = 0; i < 16; i++)
+                    batch.add(new PagedSequence(i, p.inputIds(), PagedSequence.scatteredBlocks(i, 16, 5)).rest(SamplingParams.GREEDY));
+                results[threads - 1] = engine.stepWithLogits(batch, LogitsMode.ALL).logits();
+            }
+        }
+        assertThat(results[1]).isEqualTo(results[0]);
+        assertThat(results[2]).isEqualTo(results[0]);
+        assertThat(Fixtures.maxAbsDiff(results[0][319], p.lastLogits())).isLessThan(1e-4f);
+    }
+
+    @Test
     void bf16KvCacheStaysCloseToTheFloat32Reference() {
         Fixtures.Prompt p = Fixtures.prompts(FIXTURE).get(3);
         EngineOptions options = EngineOptions.defaults().withKvBlockSize(4).withKvBlocks(16)
