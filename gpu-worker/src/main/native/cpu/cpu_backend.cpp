@@ -137,7 +137,6 @@ void CpuBackend::write_kv(int layer, const StepBatch &b) {
 // table; the query heads sharing a KV head are processed together so each K/V row is read once.
 void CpuBackend::attention(int layer, const StepBatch &b) {
     const int hd = d_.head_dim, group = d_.heads / d_.kv_heads, bs = kv_.block_size(), dtype = kv_.dtype();
-    const size_t row_bytes = static_cast<size_t>(hd) * dtype_size(dtype);
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const int64_t units = static_cast<int64_t>(b.n_tokens) * d_.kv_heads;
     const double work = static_cast<double>(units) * b.max_context * hd * group;
@@ -148,11 +147,9 @@ void CpuBackend::attention(int layer, const StepBatch &b) {
         std::vector<float> &scores = scores_[thread];
         if (scores.size() < static_cast<size_t>(group) * n_ctx) scores.resize(static_cast<size_t>(group) * n_ctx);
         const float *q = q_.data() + static_cast<size_t>(t) * d_.q_dim + static_cast<size_t>(g) * group * hd;
-        for (int j = 0; j < n_ctx; ++j) {
-            const void *key = static_cast<const unsigned char *>(kv_.keys(layer, e.block_table[j / bs], g)) +
-                              static_cast<size_t>(j % bs) * row_bytes;
-            for (int h = 0; h < group; ++h) scores[static_cast<size_t>(h) * n_ctx + j] = k_.dot(q + h * hd, key, dtype, hd) * scale;
-        }
+        for (int j0 = 0; j0 < n_ctx; j0 += bs)  // block by block through the table
+            k_.attention_scores(q, group, kv_.keys(layer, e.block_table[j0 / bs], g), dtype, std::min(bs, n_ctx - j0), hd,
+                                scale, scores.data() + j0, n_ctx);
         for (int h = 0; h < group; ++h) {
             float *s = scores.data() + static_cast<size_t>(h) * n_ctx;
             float max = s[0];
@@ -167,11 +164,9 @@ void CpuBackend::attention(int layer, const StepBatch &b) {
         }
         float *o = att_.data() + static_cast<size_t>(t) * d_.q_dim + static_cast<size_t>(g) * group * hd;
         std::fill(o, o + static_cast<size_t>(group) * hd, 0.0f);
-        for (int j = 0; j < n_ctx; ++j) {
-            const void *value = static_cast<const unsigned char *>(kv_.values(layer, e.block_table[j / bs], g)) +
-                                static_cast<size_t>(j % bs) * row_bytes;
-            for (int h = 0; h < group; ++h) k_.axpy(scores[static_cast<size_t>(h) * n_ctx + j], value, dtype, o + h * hd, hd);
-        }
+        for (int j0 = 0; j0 < n_ctx; j0 += bs)
+            k_.attention_values(scores.data() + j0, group, n_ctx, kv_.values(layer, e.block_table[j0 / bs], g), dtype,
+                                std::min(bs, n_ctx - j0), hd, o);
     };
     if (work > kParallelWork) {
         pool_.run(units, unit);

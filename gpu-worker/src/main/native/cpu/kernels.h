@@ -20,9 +20,14 @@ struct CpuKernels {
     // dst[i] = float(src[i]) for a row of `dtype`.
     void (*to_f32)(const void *src, int dtype, float *dst, int64_t n);
 
-    // Attention helpers over one K or V row stored as `dtype` (F32 or BF16).
-    float (*dot)(const float *q, const void *k, int dtype, int64_t n);
-    void (*axpy)(float a, const void *v, int dtype, float *y, int64_t n);
+    // Attention over one block tile of a KV head: `n` rows of `head_dim` keys or values stored as `dtype`
+    // (F32 or BF16), for `heads` query heads at once (the GQA group sharing that KV head).
+    //   scores[h * stride + j] = scale * dot(q[h * head_dim ..], keys[j * head_dim ..])
+    void (*attention_scores)(const float *q, int heads, const void *keys, int dtype, int n, int head_dim, float scale,
+                             float *scores, int64_t stride);
+    //   out[h * head_dim + i] += sum over j in order of probs[h * stride + j] * values[j * head_dim + i]
+    void (*attention_values)(const float *probs, int heads, int64_t stride, const void *values, int dtype, int n,
+                             int head_dim, float *out);
 };
 
 const CpuKernels &scalar_kernels();

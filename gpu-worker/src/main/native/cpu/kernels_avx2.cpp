@@ -147,25 +147,46 @@ float dot_typed(const float *q, const void *k, int64_t n) {
     return s;
 }
 
-float dot(const float *q, const void *k, int dtype, int64_t n) {
-    return dtype == SG_DTYPE_F32 ? dot_typed<F32>(q, k, n) : dot_typed<BF16>(q, k, n);
+template <class W>
+void scores_typed(const float *q, int heads, const void *keys, int n, int head_dim, float scale, float *scores,
+                  int64_t stride) {
+    const unsigned char *base = static_cast<const unsigned char *>(keys);
+    for (int j = 0; j < n; ++j) {
+        const void *key = base + static_cast<int64_t>(j) * head_dim * W::kBytes;
+        for (int h = 0; h < heads; ++h) scores[h * stride + j] = dot_typed<W>(q + h * head_dim, key, head_dim) * scale;
+    }
+}
+
+void attention_scores(const float *q, int heads, const void *keys, int dtype, int n, int head_dim, float scale,
+                      float *scores, int64_t stride) {
+    if (dtype == SG_DTYPE_F32) scores_typed<F32>(q, heads, keys, n, head_dim, scale, scores, stride);
+    else scores_typed<BF16>(q, heads, keys, n, head_dim, scale, scores, stride);
 }
 
 template <class W>
-void axpy_typed(float a, const void *v, float *y, int64_t n) {
-    const __m256 av = _mm256_set1_ps(a);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, W::load8(v, i), _mm256_loadu_ps(y + i)));
-    for (; i < n; ++i) y[i] += a * W::load1(v, i);
+void values_typed(const float *probs, int heads, int64_t stride, const void *values, int n, int head_dim, float *out) {
+    const unsigned char *base = static_cast<const unsigned char *>(values);
+    for (int j = 0; j < n; ++j) {
+        const void *v = base + static_cast<int64_t>(j) * head_dim * W::kBytes;
+        for (int h = 0; h < heads; ++h) {
+            const float p = probs[h * stride + j];
+            const __m256 pv = _mm256_set1_ps(p);
+            float *o = out + h * head_dim;
+            int i = 0;
+            for (; i + 8 <= head_dim; i += 8) _mm256_storeu_ps(o + i, _mm256_fmadd_ps(pv, W::load8(v, i), _mm256_loadu_ps(o + i)));
+            for (; i < head_dim; ++i) o[i] += p * W::load1(v, i);
+        }
+    }
 }
 
-void axpy(float a, const void *v, int dtype, float *y, int64_t n) {
-    if (dtype == SG_DTYPE_F32) axpy_typed<F32>(a, v, y, n);
-    else axpy_typed<BF16>(a, v, y, n);
+void attention_values(const float *probs, int heads, int64_t stride, const void *values, int dtype, int n, int head_dim,
+                      float *out) {
+    if (dtype == SG_DTYPE_F32) values_typed<F32>(probs, heads, stride, values, n, head_dim, out);
+    else values_typed<BF16>(probs, heads, stride, values, n, head_dim, out);
 }
 
 }  // namespace
 
-extern const CpuKernels kAvx2Kernels = {"avx2", matmul, to_f32, dot, axpy};
+extern const CpuKernels kAvx2Kernels = {"avx2", matmul, to_f32, attention_scores, attention_values};
 
 }  // namespace sg

@@ -61,20 +61,41 @@ void to_f32(const void *src, int dtype, float *dst, int64_t n) {
     for (int64_t i = 0; i < n; ++i) dst[i] = load_as_f32(src, dtype, static_cast<size_t>(i));
 }
 
-float dot(const float *q, const void *k, int dtype, int64_t n) {
-    return dtype == SG_DTYPE_F32 ? dot_typed<SG_DTYPE_F32>(q, k, n) : dot_typed<SG_DTYPE_BF16>(q, k, n);
-}
-
-void axpy(float a, const void *v, int dtype, float *y, int64_t n) {
-    if (dtype == SG_DTYPE_F32) {
-        const float *vf = static_cast<const float *>(v);
-        for (int64_t i = 0; i < n; ++i) y[i] += a * vf[i];
-    } else {
-        for (int64_t i = 0; i < n; ++i) y[i] += a * element<SG_DTYPE_BF16>(v, i);
+template <int Dtype>
+void scores_typed(const float *q, int heads, const void *keys, int n, int head_dim, float scale, float *scores,
+                  int64_t stride) {
+    const size_t row_bytes = static_cast<size_t>(head_dim) * dtype_size(Dtype);
+    for (int j = 0; j < n; ++j) {
+        const void *key = static_cast<const unsigned char *>(keys) + j * row_bytes;
+        for (int h = 0; h < heads; ++h) scores[h * stride + j] = dot_typed<Dtype>(q + h * head_dim, key, head_dim) * scale;
     }
 }
 
-const CpuKernels kScalar = {"scalar", matmul, to_f32, dot, axpy};
+void attention_scores(const float *q, int heads, const void *keys, int dtype, int n, int head_dim, float scale,
+                      float *scores, int64_t stride) {
+    if (dtype == SG_DTYPE_F32) scores_typed<SG_DTYPE_F32>(q, heads, keys, n, head_dim, scale, scores, stride);
+    else scores_typed<SG_DTYPE_BF16>(q, heads, keys, n, head_dim, scale, scores, stride);
+}
+
+template <int Dtype>
+void values_typed(const float *probs, int heads, int64_t stride, const void *values, int n, int head_dim, float *out) {
+    for (int j = 0; j < n; ++j) {
+        const void *v = static_cast<const unsigned char *>(values) + static_cast<size_t>(j) * head_dim * dtype_size(Dtype);
+        for (int h = 0; h < heads; ++h) {
+            const float p = probs[h * stride + j];
+            float *o = out + h * head_dim;
+            for (int i = 0; i < head_dim; ++i) o[i] += p * element<Dtype>(v, i);
+        }
+    }
+}
+
+void attention_values(const float *probs, int heads, int64_t stride, const void *values, int dtype, int n, int head_dim,
+                      float *out) {
+    if (dtype == SG_DTYPE_F32) values_typed<SG_DTYPE_F32>(probs, heads, stride, values, n, head_dim, out);
+    else values_typed<SG_DTYPE_BF16>(probs, heads, stride, values, n, head_dim, out);
+}
+
+const CpuKernels kScalar = {"scalar", matmul, to_f32, attention_scores, attention_values};
 
 }  // namespace
 

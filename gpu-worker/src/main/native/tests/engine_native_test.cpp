@@ -100,17 +100,31 @@ void test_matmul(const sg::CpuKernels &simd, std::mt19937 &rng) {
 void test_vector_kernels(const sg::CpuKernels &simd, std::mt19937 &rng) {
     const sg::CpuKernels &ref = sg::scalar_kernels();
     for (int dtype : {SG_DTYPE_F32, SG_DTYPE_BF16}) {
-        for (int n : {8, 16, 21, 128}) {
-            const std::vector<float> q = random_floats(rng, n), y0 = random_floats(rng, n);
-            const std::vector<unsigned char> v = encode(random_floats(rng, n), dtype);
-            const float d_ref = ref.dot(q.data(), v.data(), dtype, n), d = simd.dot(q.data(), v.data(), dtype, n);
-            check(std::fabs(d - d_ref) < 1e-4f * (1 + std::fabs(d_ref)), "dot " + std::to_string(n));
-            std::vector<float> a = y0, b = y0;
-            ref.axpy(0.37f, v.data(), dtype, a.data(), n);
-            simd.axpy(0.37f, v.data(), dtype, b.data(), n);
-            bool same = true;
-            for (int i = 0; i < n; ++i) same = same && std::fabs(a[i] - b[i]) < 1e-5f * (1 + std::fabs(a[i]));
-            check(same, "axpy " + std::to_string(n));
+        for (int head_dim : {16, 21, 64}) {
+            for (int heads : {1, 4}) {
+                const int n = 13;  // a partly filled block tile
+                const std::vector<float> q = random_floats(rng, static_cast<size_t>(heads) * head_dim);
+                const std::vector<unsigned char> tile = encode(random_floats(rng, static_cast<size_t>(n) * head_dim), dtype);
+                const std::string name = std::string(sg::dtype_name(dtype)) + " heads " + std::to_string(heads) +
+                                         " head_dim " + std::to_string(head_dim);
+                const int64_t stride = n + 3;
+                std::vector<float> s_ref(static_cast<size_t>(heads) * stride, -1.0f), s_simd = s_ref;
+                ref.attention_scores(q.data(), heads, tile.data(), dtype, n, head_dim, 0.25f, s_ref.data(), stride);
+                simd.attention_scores(q.data(), heads, tile.data(), dtype, n, head_dim, 0.25f, s_simd.data(), stride);
+                bool same = true;
+                for (size_t i = 0; i < s_ref.size(); ++i)
+                    same = same && std::fabs(s_ref[i] - s_simd[i]) <= 1e-5f * (1 + std::fabs(s_ref[i]));
+                check(same, "attention scores " + name);
+
+                const std::vector<float> out0 = random_floats(rng, static_cast<size_t>(heads) * head_dim);
+                std::vector<float> o_ref = out0, o_simd = out0;
+                ref.attention_values(s_ref.data(), heads, stride, tile.data(), dtype, n, head_dim, o_ref.data());
+                simd.attention_values(s_ref.data(), heads, stride, tile.data(), dtype, n, head_dim, o_simd.data());
+                same = true;
+                for (size_t i = 0; i < o_ref.size(); ++i)
+                    same = same && std::isfinite(o_simd[i]) && std::fabs(o_ref[i] - o_simd[i]) <= 1e-4f * (1 + std::fabs(o_ref[i]));
+                check(same, "attention values " + name);
+            }
         }
     }
     // Every f16 bit pattern converts the same in the scalar decoder and in F16C.
