@@ -54,7 +54,8 @@ struct F16 {
 };
 
 // TR token rows against 4 weight rows: 4*TR accumulators stay in registers while each weight vector is
-// loaded (and widened) once for all TR rows. Every (row, output) pair gets its own accumulator, reduced
+// loaded (and widened) once for all TR rows. TR stops at 2: with 3 rows (12 accumulators, 4 weight vectors
+// and the row vector) GCC spills accumulators inside the loop, which measured slower. Every (row, output) pair gets its own accumulator, reduced
 // in a fixed order, so results do not depend on how rows are grouped.
 template <int TR, class W>
 void tile(const float *const *x, int64_t k, const void *const *w, float out[][4]) {
@@ -94,12 +95,11 @@ void matmul_typed(const float *x, int64_t rows, int64_t k, const void *w, const 
             const int64_t nw = min64(4, n_end - n);
             const void *w_rows[4];
             for (int j = 0; j < 4; ++j) w_rows[j] = wb + (n + min64(j, nw - 1)) * k * W::kBytes;  // tail: repeat
-            for (int64_t t = t0; t < t1; t += 3) {
-                const int64_t tr = min64(3, t1 - t);
-                const float *x_rows[3] = {x + t * k, x + (t + min64(1, tr - 1)) * k, x + (t + min64(2, tr - 1)) * k};
-                float out[3][4];
-                if (tr == 3) tile<3, W>(x_rows, k, w_rows, out);
-                else if (tr == 2) tile<2, W>(x_rows, k, w_rows, out);
+            for (int64_t t = t0; t < t1; t += 2) {
+                const int64_t tr = min64(2, t1 - t);
+                const float *x_rows[2] = {x + t * k, x + (t + tr - 1) * k};
+                float out[2][4];
+                if (tr == 2) tile<2, W>(x_rows, k, w_rows, out);
                 else tile<1, W>(x_rows, k, w_rows, out);
                 for (int64_t a = 0; a < tr; ++a)
                     for (int64_t j = 0; j < nw; ++j) {
