@@ -52,6 +52,7 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
         return new EngineOptions(backend, threads, kvBlockSize, value, kvCacheBytes, kvDtype, maxLogprobs);
     }
 
+    /** Sizes the pool by memory instead of block count (sets {@code kvBlocks} to 0). */
     public EngineOptions withKvCacheBytes(long value) {
         return new EngineOptions(backend, threads, kvBlockSize, 0, value, kvDtype, maxLogprobs);
     }
