@@ -147,12 +147,38 @@ float dot_typed(const float *q, const void *k, int64_t n) {
     return s;
 }
 
+// Four keys per pass: one query load feeds four accumulators, and one transposing reduction (two rounds of
+// hadd) finishes four dot products instead of four separate horizontal sums.
 template <class W>
 void scores_typed(const float *q, int heads, const void *keys, int n, int head_dim, float scale, float *scores,
                   int64_t stride) {
     const unsigned char *base = static_cast<const unsigned char *>(keys);
-    for (int j = 0; j < n; ++j) {
-        const void *key = base + static_cast<int64_t>(j) * head_dim * W::kBytes;
+    const int64_t row = static_cast<int64_t>(head_dim) * W::kBytes;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+        const void *k[4] = {base + j * row, base + (j + 1) * row, base + (j + 2) * row, base + (j + 3) * row};
+        for (int h = 0; h < heads; ++h) {
+            const float *qh = q + static_cast<int64_t>(h) * head_dim;
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+            int i = 0;
+            for (; i + 8 <= head_dim; i += 8) {
+                const __m256 qv = _mm256_loadu_ps(qh + i);
+                a0 = _mm256_fmadd_ps(qv, W::load8(k[0], i), a0);
+                a1 = _mm256_fmadd_ps(qv, W::load8(k[1], i), a1);
+                a2 = _mm256_fmadd_ps(qv, W::load8(k[2], i), a2);
+                a3 = _mm256_fmadd_ps(qv, W::load8(k[3], i), a3);
+            }
+            const __m256 pairs = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+            float dots[4];
+            _mm_storeu_ps(dots, _mm_add_ps(_mm256_castps256_ps128(pairs), _mm256_extractf128_ps(pairs, 1)));
+            for (int r = 0; r < 4; ++r) {
+                for (int t = i; t < head_dim; ++t) dots[r] += qh[t] * W::load1(k[r], t);
+                scores[h * stride + j + r] = dots[r] * scale;
+            }
+        }
+    }
+    for (; j < n; ++j) {
+        const void *key = base + j * row;
         for (int h = 0; h < heads; ++h) scores[h * stride + j] = dot_typed<W>(q + h * head_dim, key, head_dim) * scale;
     }
 }
@@ -163,19 +189,29 @@ void attention_scores(const float *q, int heads, const void *keys, int dtype, in
     else scores_typed<BF16>(q, heads, keys, n, head_dim, scale, scores, stride);
 }
 
+// Each head's output stays in registers, 64 dimensions at a time, while the tile's rows stream past; every
+// output element still adds the rows in order.
 template <class W>
 void values_typed(const float *probs, int heads, int64_t stride, const void *values, int n, int head_dim, float *out) {
     const unsigned char *base = static_cast<const unsigned char *>(values);
-    for (int j = 0; j < n; ++j) {
-        const void *v = base + static_cast<int64_t>(j) * head_dim * W::kBytes;
-        for (int h = 0; h < heads; ++h) {
-            const float p = probs[h * stride + j];
-            const __m256 pv = _mm256_set1_ps(p);
-            float *o = out + h * head_dim;
-            int i = 0;
-            for (; i + 8 <= head_dim; i += 8) _mm256_storeu_ps(o + i, _mm256_fmadd_ps(pv, W::load8(v, i), _mm256_loadu_ps(o + i)));
-            for (; i < head_dim; ++i) o[i] += p * W::load1(v, i);
+    const int64_t row = static_cast<int64_t>(head_dim) * W::kBytes;
+    const int vector_dims = head_dim / 8 * 8;
+    for (int h = 0; h < heads; ++h) {
+        const float *p = probs + h * stride;
+        float *o = out + static_cast<int64_t>(h) * head_dim;
+        for (int i0 = 0; i0 < vector_dims; i0 += 64) {
+            const int lanes = static_cast<int>(min64(8, (vector_dims - i0) / 8));
+            __m256 acc[8];
+            for (int l = 0; l < lanes; ++l) acc[l] = _mm256_loadu_ps(o + i0 + 8 * l);
+            for (int j = 0; j < n; ++j) {
+                const __m256 pv = _mm256_set1_ps(p[j]);
+                const void *v = base + j * row;
+                for (int l = 0; l < lanes; ++l) acc[l] = _mm256_fmadd_ps(pv, W::load8(v, i0 + 8 * l), acc[l]);
+            }
+            for (int l = 0; l < lanes; ++l) _mm256_storeu_ps(o + i0 + 8 * l, acc[l]);
         }
+        for (int i = vector_dims; i < head_dim; ++i)
+            for (int j = 0; j < n; ++j) o[i] += p[j] * W::load1(base + j * row, i);
     }
 }
 
