@@ -1,0 +1,31 @@
+package dev.streamgate.worker.engine.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI entry points of {@code streamgate_engine.h}, registered by the library's {@code JNI_OnLoad}. Every
+ * int result is a native status code ({@code 0} = OK); {@link #lastError()} gives the message on the same
+ * thread. Call {@link NativeLibrary#load()} first.
+ */
+public final class NativeBridge {
+
+    private NativeBridge() {
+    }
+
+    public static native String lastError();
+
+    /**
+     * {@code config} and {@code params} are direct buffers holding {@code sg_model_config} and
+     * {@code sg_engine_params}; the tensor arrays are parallel, with {@code SG_MAX_DIMS} (4) shape slots per
+     * tensor. The engine handle lands in {@code handleOut[0]}.
+     */
+    public static native int create(ByteBuffer config, ByteBuffer params, String[] names, String[] paths, long[] offsets,
+                                    int[] dtypes, int[] nDims, long[] shapes, long[] handleOut);
+
+    public static native void free(long handle);
+
+    public static native String backendName(long handle);
+
+    /** Runs one packed step (layout in the header) from {@code batch} into {@code out}. */
+    public static native int stepPacked(long handle, ByteBuffer batch, int batchBytes, ByteBuffer out, int outBytes);
+}

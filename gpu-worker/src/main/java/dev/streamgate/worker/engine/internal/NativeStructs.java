@@ -1,0 +1,58 @@
+package dev.streamgate.worker.engine.internal;
+
+import dev.streamgate.worker.engine.EngineException;
+import dev.streamgate.worker.engine.EngineException.Kind;
+import dev.streamgate.worker.engine.EngineOptions;
+import dev.streamgate.worker.engine.ModelConfig;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Writes {@code sg_model_config} and {@code sg_engine_params} as the header lays them out: 32-bit fields, field
+ * i at byte 4*i, native byte order. The order here must follow the structs' declaration order.
+ */
+public final class NativeStructs {
+
+    static final int ARCH_LLAMA = 1;
+    static final int ARCH_QWEN2 = 2;
+    static final int BACKEND_AUTO = 0;
+    static final int BACKEND_CPU = 1;
+    static final int BACKEND_CPU_SCALAR = 2;
+
+    private NativeStructs() {
+    }
+
+    public static ByteBuffer modelConfig(ModelConfig c) {
+        ByteBuffer b = ByteBuffer.allocateDirect(18 * 4).order(ByteOrder.nativeOrder());
+        b.putInt(c.architecture().equals(ModelConfig.QWEN2) ? ARCH_QWEN2 : ARCH_LLAMA);
+        b.putInt(c.vocabSize()).putInt(c.hiddenSize()).putInt(c.intermediateSize()).putInt(c.numHiddenLayers());
+        b.putInt(c.numAttentionHeads()).putInt(c.numKeyValueHeads()).putInt(c.headDim()).putInt(c.maxPositionEmbeddings());
+        b.putInt(c.tieWordEmbeddings() ? 1 : 0).putInt(c.attentionBias() ? 1 : 0);
+        b.putFloat(c.rmsNormEps());
+        ModelConfig.Rope rope = c.rope();
+        b.putInt(switch (rope.type()) {
+            case "default" -> 0;
+            case "linear" -> 1;
+            case "llama3" -> 2;
+            default -> throw new EngineException(Kind.UNSUPPORTED, "unsupported rope type " + rope.type());
+        });
+        b.putFloat((float) rope.theta()).putFloat((float) rope.factor()).putFloat((float) rope.lowFreqFactor());
+        b.putFloat((float) rope.highFreqFactor()).putInt(rope.originalMaxPositionEmbeddings());
+        return b.flip();
+    }
+
+    public static ByteBuffer engineParams(EngineOptions o, int kvBlocks) {
+        ByteBuffer b = ByteBuffer.allocateDirect(6 * 4).order(ByteOrder.nativeOrder());
+        b.putInt(switch (o.backend()) {
+            case AUTO -> BACKEND_AUTO;
+            case CPU -> BACKEND_CPU;
+            case CPU_SCALAR -> BACKEND_CPU_SCALAR;
+        });
+        // 0 means "all cores": resolve it here, where the JVM knows the container's CPU limit.
+        int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
+        b.putInt(threads).putInt(o.kvBlockSize()).putInt(kvBlocks);
+        b.putInt(o.kvDtype() == EngineOptions.KvCacheDtype.F32 ? SafetensorsHeader.F32 : SafetensorsHeader.BF16);
+        b.putInt(o.maxLogprobs());
+        return b.flip();
+    }
+}
