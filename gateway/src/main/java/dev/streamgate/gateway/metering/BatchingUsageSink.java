@@ -10,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -56,7 +54,6 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
 
     private final UsageRecordWriter writer;
     private final MeteringProperties properties;
-    private final MeterRegistry registry;
     // One thread owns the drain loop, so batches are taken and finished strictly one at a time.
     private final Scheduler loop = Schedulers.newSingle("usage-writer", true);
     private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -65,12 +62,7 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean windowMarkerQueued = new AtomicBoolean();
     private final AtomicBoolean backlogReported = new AtomicBoolean();
-    private final Counter written;
-    private final Counter duplicates;
-    private final Counter deadLettered;
-    private final Counter failures;
-    private final Counter unwritten;
-    private final Timer batchDuration;
+    private final UsageSinkMetrics metrics;
 
     private volatile Batch inFlight;
     private volatile Disposable inFlightWrite;
@@ -80,29 +72,14 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
     public BatchingUsageSink(UsageRecordWriter writer, MeteringProperties properties, MeterRegistry registry) {
         this.writer = writer;
         this.properties = properties;
-        this.registry = registry;
-        this.written = Counter.builder("streamgate.usage.records.written")
-                .description("Usage records inserted into the database").register(registry);
-        this.duplicates = Counter.builder("streamgate.usage.records.duplicates")
-                .description("Usage records skipped because their request id was already written").register(registry);
-        this.deadLettered = Counter.builder("streamgate.usage.records.dead_lettered")
-                .description("Usage records the database refused, kept in usage_dead_letters").register(registry);
-        this.unwritten = Counter.builder("streamgate.usage.records.unwritten")
-                .description("Usage records still unwritten when shutdown gave up (logged in full)")
-                .register(registry);
-        this.failures = Counter.builder("streamgate.usage.write.failures")
-                .description("Failed batch write attempts (each is retried)").register(registry);
-        this.batchDuration = Timer.builder("streamgate.usage.batch.duration")
-                .description("Time to write one batch, retries included").register(registry);
-        Gauge.builder("streamgate.usage.queue.depth", waiting, AtomicInteger::get)
-                .description("Usage records waiting to be written").register(registry);
+        this.metrics = new UsageSinkMetrics(registry, waiting::get);
     }
 
     @Override
     public void record(UsageRecord record) {
         Objects.requireNonNull(record, "record");
         if (closed) {
-            unwritten.increment();
+            metrics.unwritten(1);
             log.error("Usage record arrived after shutdown and cannot be written: {}", record);
             return;
         }
@@ -181,7 +158,7 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
         for (UsageRecord r : left) {
             log.error("Usage record not written before shutdown: {}", r);
         }
-        unwritten.increment(left.size());
+        metrics.unwritten(left.size());
         loop.dispose();
     }
 
@@ -251,11 +228,11 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
 
     private void write(Batch batch) {
         inFlight = batch;
-        Timer.Sample sample = Timer.start(registry);
+        Timer.Sample sample = metrics.batchStarted();
         inFlightWrite = Mono.defer(() -> writer.write(batch.records()))
                 .timeout(ATTEMPT_TIMEOUT)
                 .doOnError(e -> {
-                    failures.increment();
+                    metrics.attemptFailed();
                     log.warn("Writing {} usage records failed, retrying: {}", batch.records().size(), e.toString());
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, properties.retryMinBackoff())
@@ -271,10 +248,7 @@ public final class BatchingUsageSink implements UsageSink, SmartLifecycle, Dispo
 
     /** On the loop thread. */
     private void written(Batch batch, UsageRecordWriter.Outcome outcome, Timer.Sample sample) {
-        sample.stop(batchDuration);
-        written.increment(outcome.inserted());
-        duplicates.increment(outcome.duplicates());
-        deadLettered.increment(outcome.deadLettered());
+        metrics.batchWritten(sample, outcome);
         inFlight = null;
         inFlightWrite = null;
         batch.markers().forEach(m -> m.written().run());

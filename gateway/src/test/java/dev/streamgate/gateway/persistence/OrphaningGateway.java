@@ -6,8 +6,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 
 /**
- * Run in a child JVM by {@link EmbeddedDatabaseIT}: starts the embedded database (already migrated), writes a row, says READY and waits
- * to be killed, leaving its PostgreSQL behind as a killed gateway would.
+ * Run in a child JVM by {@link EmbeddedDatabaseIT}: starts the embedded database (already migrated), writes a row,
+ * says READY and waits to be killed, leaving its PostgreSQL behind as a killed gateway would.
  */
 public final class OrphaningGateway {
     private OrphaningGateway() {

@@ -66,10 +66,12 @@ class TenancyIT {
 
         StepVerifier.create(tenants.insert("acme", "Acme", "team", false))
                 .expectNext(new Tenant("acme", "Acme", team, false)).expectComplete().verify(TIMEOUT);
-        StepVerifier.create(tenants.insert("acme", "Again", "team", false)).expectError(DuplicateKeyException.class).verify(TIMEOUT);
+        StepVerifier.create(tenants.insert("acme", "Again", "team", false))
+                .expectError(DuplicateKeyException.class).verify(TIMEOUT);
         StepVerifier.create(tenants.insert("ghost", "Ghost", "no-such-plan", false))
                 .expectError(DataIntegrityViolationException.class).verify(TIMEOUT);
-        StepVerifier.create(tenants.insertIfAbsent("acme", "Other", "team")).expectNext(false).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(tenants.insertIfAbsent("acme", "Other", "team"))
+                .expectNext(false).expectComplete().verify(TIMEOUT);
 
         StepVerifier.create(tenants.update("acme", "Acme Inc", "team", true))
                 .expectNext(new Tenant("acme", "Acme Inc", team, true)).expectComplete().verify(TIMEOUT);
@@ -93,7 +95,8 @@ class TenancyIT {
         plans.update(plan("basic", 20)).block(TIMEOUT);
         tenants.update("initech", "Initech", "basic", true).block(TIMEOUT);
         nanos.addAndGet(TTL.toNanos() - 1);
-        StepVerifier.create(directory.find("initech").map(Tenant::disabled)).expectNext(false).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(directory.find("initech").map(Tenant::disabled))
+                .expectNext(false).expectComplete().verify(TIMEOUT);
 
         nanos.addAndGet(1);
         StepVerifier.create(directory.find("initech"))
@@ -105,7 +108,8 @@ class TenancyIT {
 
         tenants.update("initech", "Initech", "basic", false).block(TIMEOUT);
         directory.invalidate("initech");
-        StepVerifier.create(directory.find("initech").map(Tenant::disabled)).expectNext(false).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(directory.find("initech").map(Tenant::disabled))
+                .expectNext(false).expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -119,7 +123,8 @@ class TenancyIT {
         StepVerifier.create(directory.find("newcomer")).expectComplete().verify(TIMEOUT);
 
         directory.invalidateAll();
-        StepVerifier.create(directory.find("newcomer").map(Tenant::id)).expectNext("newcomer").expectComplete().verify(TIMEOUT);
+        StepVerifier.create(directory.find("newcomer").map(Tenant::id))
+                .expectNext("newcomer").expectComplete().verify(TIMEOUT);
         StepVerifier.create(directory.find("")).expectComplete().verify(TIMEOUT);
     }
 }
