@@ -38,7 +38,7 @@ public class AuthConfiguration {
 
     @Bean
     TenantResolver authTenantResolver(TenantDirectory tenants, AuthProperties properties) {
-        return new TenantResolver(tenants, properties.cache(), Ticker.systemTicker());
+        return new TenantResolver(tenants);
     }
 
     @Bean

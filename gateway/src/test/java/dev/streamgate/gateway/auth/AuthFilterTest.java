@@ -49,8 +49,7 @@ class AuthFilterTest {
     private final WebTestClient client = client();
 
     private WebTestClient client() {
-        var tenants = new TenantResolver(new TestTenants().with("acme", false).with("off", true),
-                new LookupCache.Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 100), new ManualTicker());
+        var tenants = new TenantResolver(new TestTenants().with("acme", false).with("off", true));
         Map<String, Principal> keys = Map.of(
                 TENANT_KEY, new Principal("acme", "key_1", "key_1", Set.of("chat"), TestTenants.PLAN),
                 TENANT_ADMIN_KEY, new Principal("acme", "key_2", "key_2", Set.of(Principal.ADMIN), TestTenants.PLAN));

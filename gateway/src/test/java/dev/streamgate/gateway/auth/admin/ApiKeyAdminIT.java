@@ -46,7 +46,7 @@ class ApiKeyAdminIT {
         var cache = new LookupCache.Settings(Duration.ofSeconds(3), Duration.ofSeconds(2), 1_000);
         var ticker = new ManualTicker();
         var repository = new ApiKeyRepository(database.client());
-        var keys = new ApiKeyAuthenticator(repository, new TenantResolver(database, cache, ticker), cache, ticker,
+        var keys = new ApiKeyAuthenticator(repository, new TenantResolver(database), cache, ticker,
                 CLOCK);
         var issuer = new ApiKeyIssuer(repository, database, keys, CLOCK, new SplittableRandom(3));
         var filter = new AuthFilter(new BearerAuthenticator(keys, null, ADMIN_KEY),

@@ -40,7 +40,7 @@ class ApiKeyAuthenticatorIT {
     private final class Instance {
         final ManualTicker ticker = new ManualTicker();
         final ApiKeyAuthenticator authenticator =
-                new ApiKeyAuthenticator(repository, new TenantResolver(database, CACHE, ticker), CACHE, ticker, clock);
+                new ApiKeyAuthenticator(repository, new TenantResolver(database), CACHE, ticker, clock);
         final ApiKeyIssuer issuer =
                 new ApiKeyIssuer(repository, database, authenticator, clock, new SplittableRandom(seed++));
 

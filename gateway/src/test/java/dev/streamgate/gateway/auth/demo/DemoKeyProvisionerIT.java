@@ -40,7 +40,7 @@ class DemoKeyProvisionerIT {
     /** What one start of the gateway builds. */
     private final class Start {
         final ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(repository,
-                new TenantResolver(database, CACHE, new ManualTicker()), CACHE, new ManualTicker(), clock);
+                new TenantResolver(database), CACHE, new ManualTicker(), clock);
         final ApiKeyIssuer issuer = new ApiKeyIssuer(repository, database, authenticator, clock,
                 new SplittableRandom(seed++));
 

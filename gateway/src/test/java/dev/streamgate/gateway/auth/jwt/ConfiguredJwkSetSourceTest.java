@@ -37,8 +37,7 @@ class ConfiguredJwkSetSourceTest {
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false),
-            new LookupCache.Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 100), new ManualTicker());
+    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false));
 
     @Test
     void pemPublicKeysVerifyTokensUnderTheConfiguredOrTheThumbprintKeyId() throws Exception {

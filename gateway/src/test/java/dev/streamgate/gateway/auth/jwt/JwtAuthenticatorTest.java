@@ -45,8 +45,7 @@ class JwtAuthenticatorTest {
     private static final JWKSet KEYS = new JWKSet(List.of(RSA, EC));
 
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false).with("off", true),
-            new LookupCache.Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 100), new ManualTicker());
+    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false).with("off", true));
 
     private JwtAuthenticator authenticator(List<String> algorithms, String tenantClaim, String rolesClaim) {
         var settings = new JwtSettings(ISSUER, List.of(AUDIENCE, "other-audience"), algorithms, Duration.ofSeconds(60),

@@ -51,8 +51,7 @@ class RemoteJwkSetSourceIT {
     private static DisposableServer server;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false),
-            new LookupCache.Settings(Duration.ofSeconds(3), Duration.ofSeconds(1), 100), new ManualTicker());
+    private final TenantResolver tenants = new TenantResolver(new TestTenants().with("acme", false));
 
     @BeforeAll
     static void jwksServer() {

@@ -1,0 +1,155 @@
+package dev.streamgate.gateway.metering;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.R2dbcException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes one batch of usage records with a single multi-row insert. {@code on conflict (request_id) do nothing}
+ * makes a batch safe to retry: records that made it the first time are not counted twice. A batch PostgreSQL refuses
+ * for good (a data or integrity error, e.g. an unknown tenant) is split in halves until the refused records are
+ * isolated; those go to {@code usage_dead_letters} with the reason, and the rest are written. Any other error
+ * (connection lost, timeout) is returned to the caller, which retries the whole batch.
+ */
+public final class UsageRecordWriter {
+    private static final Logger log = LoggerFactory.getLogger(UsageRecordWriter.class);
+    private static final int COLUMNS = 14;
+    private static final String INSERT = "insert into usage_records (request_id, tenant_id, key_id, model, "
+            + "deployment_id, prompt_tokens, completion_tokens, estimated, cost, status, finish_reason, ttft_ms, "
+            + "duration_ms, created_at) values ";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final DatabaseClient db;
+
+    public UsageRecordWriter(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** What a batch did: rows inserted, records already present, records set aside as dead letters. */
+    public record Outcome(long inserted, long duplicates, long deadLettered) {
+        public static final Outcome NONE = new Outcome(0, 0, 0);
+
+        Outcome plus(Outcome other) {
+            return new Outcome(inserted + other.inserted, duplicates + other.duplicates,
+                    deadLettered + other.deadLettered);
+        }
+    }
+
+    public Mono<Outcome> write(List<UsageRecord> batch) {
+        if (batch.isEmpty()) {
+            return Mono.just(Outcome.NONE);
+        }
+        if (batch.size() > MeteringProperties.MAX_BATCH_SIZE) {
+            int half = batch.size() / 2;
+            return write(batch.subList(0, half))
+                    .flatMap(first -> write(batch.subList(half, batch.size())).map(first::plus));
+        }
+        return insert(batch)
+                .map(inserted -> new Outcome(inserted, batch.size() - inserted, 0))
+                .onErrorResume(UsageRecordWriter::refusedForGood, e -> {
+                    if (batch.size() == 1) {
+                        return deadLetter(batch.getFirst(), e);
+                    }
+                    int half = batch.size() / 2;
+                    return write(batch.subList(0, half))
+                            .flatMap(first -> write(batch.subList(half, batch.size())).map(first::plus));
+                });
+    }
+
+    private Mono<Long> insert(List<UsageRecord> batch) {
+        StringBuilder sql = new StringBuilder(INSERT.length() + batch.size() * COLUMNS * 6).append(INSERT);
+        for (int row = 0; row < batch.size(); row++) {
+            sql.append(row == 0 ? "(" : ", (");
+            for (int col = 0; col < COLUMNS; col++) {
+                sql.append(col == 0 ? "$" : ", $").append(row * COLUMNS + col + 1);
+            }
+            sql.append(')');
+        }
+        sql.append(" on conflict (request_id) do nothing");
+        DatabaseClient.GenericExecuteSpec spec = db.sql(sql.toString());
+        for (int row = 0; row < batch.size(); row++) {
+            UsageRecord r = batch.get(row);
+            int i = row * COLUMNS;
+            spec = bind(spec, i, r.requestId(), String.class);
+            spec = bind(spec, i + 1, r.tenantId(), String.class);
+            spec = bind(spec, i + 2, r.keyId(), String.class);
+            spec = bind(spec, i + 3, r.model(), String.class);
+            spec = bind(spec, i + 4, r.deploymentId(), String.class);
+            spec = spec.bind(i + 5, r.promptTokens()).bind(i + 6, r.completionTokens()).bind(i + 7, r.estimated());
+            spec = bind(spec, i + 8, r.cost(), java.math.BigDecimal.class);
+            spec = bind(spec, i + 9, r.status() == null ? null : status(r.status()), String.class);
+            spec = bind(spec, i + 10, r.finishReason(), String.class);
+            spec = bind(spec, i + 11, millis(r.timeToFirstToken()), Integer.class);
+            spec = bind(spec, i + 12, millis(r.duration()), Integer.class);
+            spec = bind(spec, i + 13, r.createdAt(), java.time.Instant.class);
+        }
+        return spec.fetch().rowsUpdated();
+    }
+
+    private Mono<Outcome> deadLetter(UsageRecord record, Throwable reason) {
+        log.error("Usage record {} refused by the database, kept in usage_dead_letters: {} ({})",
+                record.requestId(), record, reason.getMessage());
+        DatabaseClient.GenericExecuteSpec spec = db.sql("""
+                insert into usage_dead_letters (request_id, tenant_id, record, error) values ($1, $2, $3, $4)
+                on conflict (request_id) do nothing""");
+        spec = bind(spec, 0, record.requestId(), String.class);
+        spec = bind(spec, 1, record.tenantId(), String.class);
+        return spec.bind(2, Json.of(JSON.writeValueAsString(toMap(record))))
+                .bind(3, String.valueOf(reason.getMessage()))
+                .fetch().rowsUpdated()
+                .thenReturn(new Outcome(0, 0, 1));
+    }
+
+    /** SQLSTATE classes 22 (data exception) and 23 (integrity violation): retrying the same rows cannot help. */
+    static boolean refusedForGood(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof R2dbcException r && r.getSqlState() != null
+                    && (r.getSqlState().startsWith("22") || r.getSqlState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String status(UsageRecord.Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Integer millis(Duration duration) {
+        return duration == null ? null : (int) Math.min(Integer.MAX_VALUE, Math.max(0, duration.toMillis()));
+    }
+
+    private static <T> DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec, int index,
+                                                              T value, Class<T> type) {
+        return value == null ? spec.bindNull(index, type) : spec.bind(index, value);
+    }
+
+    private static Map<String, Object> toMap(UsageRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request_id", r.requestId());
+        m.put("tenant_id", r.tenantId());
+        m.put("key_id", r.keyId());
+        m.put("model", r.model());
+        m.put("deployment_id", r.deploymentId());
+        m.put("prompt_tokens", r.promptTokens());
+        m.put("completion_tokens", r.completionTokens());
+        m.put("estimated", r.estimated());
+        m.put("cost", r.cost() == null ? null : r.cost().toPlainString());
+        m.put("status", r.status() == null ? null : status(r.status()));
+        m.put("finish_reason", r.finishReason());
+        m.put("ttft_ms", millis(r.timeToFirstToken()));
+        m.put("duration_ms", millis(r.duration()));
+        m.put("created_at", r.createdAt() == null ? null : r.createdAt().toString());
+        return m;
+    }
+}
