@@ -1,0 +1,40 @@
+package dev.streamgate.gateway.chat;
+
+import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.ChatCompletionAssembler;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Answers a non-streaming request with one {@code chat.completion} JSON. Upstreams are always called in
+ * streaming mode (first-token timeouts and cancellation work the same), and the events are assembled here.
+ * Nothing has been sent when the stream fails, so any failure, even after some tokens, is a proper HTTP error.
+ */
+@Component
+class JsonResponder {
+    private final MeteredEvents metered;
+
+    JsonResponder(MeteredEvents metered) {
+        this.metered = metered;
+    }
+
+    Mono<ServerResponse> respond(ChatCall call) {
+        return metered.of(call)
+                .collect(() -> new ChatCompletionAssembler(call.id(), call.created(), call.chat().model()),
+                        ChatCompletionAssembler::accept)
+                .flatMap(assembled -> {
+                    StreamEvent.StreamError error = assembled.error();
+                    if (error != null) {
+                        return Mono.error(GatewayException.upstream(error.status(), error.code(),
+                                error.message(), null));
+                    }
+                    return ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .headers(headers -> call.responseHeaders().forEach(headers::set))
+                            .bodyValue(assembled.toJson());
+                });
+    }
+}

@@ -1,0 +1,125 @@
+package dev.streamgate.gateway.chat;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.streamgate.config.Price;
+import dev.streamgate.gateway.auth.Principal;
+import dev.streamgate.gateway.metering.UsageRecord;
+import dev.streamgate.streaming.CompletionTokenCounter;
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.Usage;
+
+/**
+ * Watches one request's events and produces its single {@link UsageRecord}, whatever way the request ends
+ * (finished, failed, cancelled by the client). The upstream's usage wins; without one the prompt estimate made
+ * at admission and a count of the streamed text are billed, flagged as estimated. Events arrive serially (one
+ * Reactor signal path); {@link #close} may race with them and is guarded to run once.
+ */
+final class RequestMeter {
+    private final String requestId;
+    private final Principal principal;
+    private final String model;
+    private final int promptEstimate;
+    private final Clock clock;
+    private final Instant start;
+    private final CompletionTokenCounter counter = new CompletionTokenCounter();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile String deploymentId;
+    private volatile Price price = Price.FREE;
+    private volatile Usage reported;
+    private volatile String finishReason;
+    private volatile Instant firstToken;
+    private volatile Instant lastToken;
+    private volatile boolean failed;
+
+    RequestMeter(String requestId, Principal principal, String model, int promptEstimate, Clock clock) {
+        this.requestId = requestId;
+        this.principal = principal;
+        this.model = model;
+        this.promptEstimate = promptEstimate;
+        this.clock = clock;
+        this.start = clock.instant();
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    Instant start() {
+        return start;
+    }
+
+    void servedBy(String deploymentId, Price price) {
+        this.deploymentId = deploymentId;
+        this.price = price;
+    }
+
+    /** Returns the gap since the previous token, or null for the first one and for non-token events. */
+    Duration onEvent(StreamEvent event) {
+        counter.accept(event);
+        switch (event) {
+            case StreamEvent.TextDelta ignored -> {
+                return tokenArrived();
+            }
+            case StreamEvent.ToolCallDelta ignored -> {
+                return tokenArrived();
+            }
+            case StreamEvent.UsageReport usage -> reported = usage.usage();
+            case StreamEvent.Finish finish -> finishReason = finish.reason().wireName();
+            case StreamEvent.StreamError ignored -> failed = true;
+        }
+        return null;
+    }
+
+    private Duration tokenArrived() {
+        Instant now = clock.instant();
+        Instant previous = lastToken;
+        lastToken = now;
+        if (firstToken == null) {
+            firstToken = now;
+            return null;
+        }
+        return Duration.between(previous, now);
+    }
+
+    Duration timeToFirstToken() {
+        Instant first = firstToken;
+        return first == null ? null : Duration.between(start, first);
+    }
+
+    boolean hasReportedUsage() {
+        return reported != null;
+    }
+
+    /** What to bill when the upstream reports no usage: the admission estimate and a count of the text. */
+    Usage estimatedUsage() {
+        return counter.estimatedUsage(promptEstimate);
+    }
+
+    /** Whether the stream carried its end: a finish or an error event. */
+    boolean ended() {
+        return finishReason != null || failed;
+    }
+
+    boolean finishedNormally() {
+        return finishReason != null;
+    }
+
+    /** The request's usage record, the first time only; null on later calls. */
+    UsageRecord close(UsageRecord.Status status) {
+        if (!closed.compareAndSet(false, true)) {
+            return null;
+        }
+        Usage usage = reported != null ? reported : counter.estimatedUsage(promptEstimate);
+        BigDecimal cost = price.cost(usage.promptTokens(), usage.completionTokens());
+        Instant end = clock.instant();
+        return new UsageRecord(requestId, principal.tenantId(), principal.keyId(), model, deploymentId,
+                usage.promptTokens(), usage.completionTokens(), usage.estimated(), cost, status,
+                finishReason, timeToFirstToken(), Duration.between(start, end), end);
+    }
+}

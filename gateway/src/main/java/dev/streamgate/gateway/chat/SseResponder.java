@@ -1,0 +1,80 @@
+package dev.streamgate.gateway.chat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.streamgate.gateway.error.ErrorClassifier;
+import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.OpenAiChunkEncoder;
+import dev.streamgate.streaming.sse.Heartbeats;
+import dev.streamgate.streaming.sse.SseFrames;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Streams a chat completion as OpenAI's SSE chunks, ending in {@code data: [DONE]} or an error event.
+ *
+ * <p>Nothing is written until the first chunk or heartbeat, so a request whose every deployment fails before
+ * the first token still gets a proper HTTP error status from the error handler. After that the status is gone
+ * and a failure becomes an in-stream error event: a 200 never stops without {@code [DONE]} or an error. Each
+ * frame is flushed on its own; a client that disconnects cancels the subscription and with it the upstream call.
+ */
+@Component
+class SseResponder {
+    private final MeteredEvents metered;
+    private final ChatProperties properties;
+    private final Scheduler heartbeatScheduler = Schedulers.parallel();
+
+    SseResponder(MeteredEvents metered, ChatProperties properties) {
+        this.metered = metered;
+        this.properties = properties;
+    }
+
+    Mono<ServerResponse> respond(ChatCall call) {
+        var encoder = new OpenAiChunkEncoder(call.id(), call.created(), call.chat().model(),
+                call.chat().includeUsage());
+        AtomicBoolean failed = new AtomicBoolean();
+        Flux<byte[]> frames = metered.of(call)
+                .concatMapIterable(event -> {
+                    if (event instanceof StreamEvent.StreamError) {
+                        failed.set(true);
+                    }
+                    return frames(encoder, event);
+                })
+                .concatWith(Mono.fromSupplier(SseFrames::done).filter(done -> !failed.get()));
+        AtomicBoolean started = new AtomicBoolean();
+        Flux<byte[]> body = Heartbeats.withHeartbeats(frames, properties.heartbeatInterval(), SseFrames::keepAlive,
+                        heartbeatScheduler)
+                .doOnNext(frame -> started.set(true))
+                .onErrorResume(error -> started.get() ? Mono.just(errorFrame(error)) : Mono.error(error));
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .headers(headers -> {
+                    call.responseHeaders().forEach(headers::set);
+                    headers.setCacheControl("no-cache");
+                    // Tells nginx-style proxies not to buffer the stream.
+                    headers.set("X-Accel-Buffering", "no");
+                })
+                .body((message, context) -> message.writeAndFlushWith(
+                        body.map(bytes -> Mono.just(message.bufferFactory().wrap(bytes)))));
+    }
+
+    private static List<byte[]> frames(OpenAiChunkEncoder encoder, StreamEvent event) {
+        List<byte[]> frames = new ArrayList<>(2);
+        encoder.encode(event, (buffer, offset, length) -> frames.add(SseFrames.data(buffer, offset, length)));
+        return frames;
+    }
+
+    private static byte[] errorFrame(Throwable error) {
+        GatewayException e = ErrorClassifier.classify(error);
+        return SseFrames.data(OpenAiChunkEncoder.encodeError(
+                new StreamEvent.StreamError(e.status(), e.type(), e.code(), e.getMessage())));
+    }
+}
