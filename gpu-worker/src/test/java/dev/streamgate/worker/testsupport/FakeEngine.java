@@ -33,7 +33,7 @@ public final class FakeEngine implements InferenceEngine {
     }
 
     /** One entry of a recorded step. */
-    public record Entry(long sequenceId, int position, int count, boolean sample) {
+    public record Entry(long sequenceId, int position, int count, boolean sample, int[] tokens) {
     }
 
     private final ModelInfo info;
@@ -106,7 +106,8 @@ public final class FakeEngine implements InferenceEngine {
         List<Entry> record = new ArrayList<>();
         for (BatchEntry entry : batch) {
             int[] context = read(entry);
-            record.add(new Entry(entry.sequenceId(), entry.position(), entry.tokens().length, entry.sample()));
+            record.add(new Entry(entry.sequenceId(), entry.position(), entry.tokens().length, entry.sample(),
+                    entry.tokens().clone()));
             if (!entry.sample()) {
                 continue;
             }
