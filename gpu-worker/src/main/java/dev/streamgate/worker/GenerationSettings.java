@@ -177,7 +177,7 @@ public record GenerationSettings(Integer maxTokens, SamplingParams sampling, Lis
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToExactIntegral()) {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
             throw invalid(field, field + " must be an integer");
         }
         return node.longValue();

@@ -3,7 +3,6 @@ package dev.streamgate.worker.scheduler;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.streamgate.streaming.FinishReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -101,9 +100,5 @@ public final class SchedulerMetrics {
         }
         Timer.builder("gen_ai.server.request.duration").tags(tags).tag("finish_reason", reason)
                 .description("Time from arrival to the end of generation").register(registry).record(sinceArrival);
-    }
-
-    static String reason(FinishReason reason) {
-        return reason.wireName();
     }
 }

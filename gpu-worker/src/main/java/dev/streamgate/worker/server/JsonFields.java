@@ -46,7 +46,7 @@ final class JsonFields {
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToExactIntegral()) {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
             throw invalid(field, field + " must be an integer");
         }
         return node.longValue();

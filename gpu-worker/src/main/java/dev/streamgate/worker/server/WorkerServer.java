@@ -159,7 +159,8 @@ public final class WorkerServer implements AutoCloseable {
 
     private Mono<ObjectNode> body(HttpServerRequest request) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (length != null && Long.parseLong(length) > MAX_BODY_BYTES) {
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
+                && Long.parseLong(length) > MAX_BODY_BYTES) {
             return Mono.error(new InvalidRequestException(null, "request_too_large",
                     "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
         }

@@ -334,6 +334,34 @@ class SchedulerTest {
         assertThat(scheduler.state().idle()).isTrue();
     }
 
+    @Test
+    void metricsFollowTheScheduler() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        FakeEngine engine = engine(64, 4, 12, FakeEngine.hashing(2, VOCAB));
+        Scheduler scheduler = new Scheduler(engine, new SchedulerConfig(8, 16), VOCABULARY, Set.of(EOS),
+                new SchedulerMetrics(registry, io.micrometer.core.instrument.Tags.of("model", "m"), 12), CLOCK);
+        addAll(scheduler, 8, i -> prompt(3 + 2 * i, i), SchedulerTest::maxTokens);
+        scheduler.step();
+        assertThat(registry.get("streamgate.worker.requests.running").gauge().value()).isPositive();
+        assertThat(registry.get("streamgate.worker.kv.blocks.used").gauge().value())
+                .isEqualTo(scheduler.state().kvBlocksUsed());
+        runUntilIdle(scheduler);
+
+        int generated = IntStream.range(0, 8).map(SchedulerTest::maxTokens).sum();
+        assertThat(registry.get("streamgate.worker.preemptions").counter().count())
+                .isEqualTo(scheduler.state().preemptions()).isPositive();
+        assertThat(registry.get("streamgate.worker.tokens.generated").counter().count()).isEqualTo(generated);
+        assertThat(registry.get("gen_ai.server.time_to_first_token").timer().count()).isEqualTo(8);
+        assertThat(registry.get("gen_ai.server.time_per_output_token").timer().count()).isEqualTo(8);
+        assertThat(registry.get("streamgate.worker.step.duration").timer().count())
+                .isEqualTo(scheduler.state().steps());
+        assertThat(registry.get("gen_ai.server.request.duration").tag("finish_reason", "length").timer().count())
+                .isEqualTo(8);
+        assertThat(registry.get("streamgate.worker.kv.blocks.used").gauge().value()).isZero();
+        assertThat(registry.get("streamgate.worker.requests.waiting").gauge().value()).isZero();
+    }
+
     // --- helpers
 
     private static int maxTokens(int i) {
