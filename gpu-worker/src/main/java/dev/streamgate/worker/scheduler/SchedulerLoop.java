@@ -1,8 +1,8 @@
 package dev.streamgate.worker.scheduler;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -11,13 +11,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The thread that owns a {@link Scheduler} and its engine. Other threads talk to it through an inbox of commands
  * that the loop applies between steps, so a submission is admitted, and a cancellation frees its blocks, before the
- * next step starts. When there is no work the thread sleeps on the inbox.
+ * next step starts. Sending never blocks (event-loop threads submit and cancel); when there is no work the loop
+ * thread parks until a command arrives.
  */
 public final class SchedulerLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulerLoop.class);
 
     private final Scheduler scheduler;
-    private final LinkedBlockingQueue<Consumer<Scheduler>> inbox = new LinkedBlockingQueue<>();
+    private final Queue<Consumer<Scheduler>> inbox = new ConcurrentLinkedQueue<>();
+    private final Object lifecycle = new Object();
     private final Thread thread;
     private volatile boolean closing;
     private volatile SchedulerState state;
@@ -57,15 +59,19 @@ public final class SchedulerLoop implements AutoCloseable {
         return scheduler.contextLength();
     }
 
+    /** Whether the loop still runs (it stops on close, or if the scheduler failed). */
+    public boolean alive() {
+        return thread.isAlive() && !closing;
+    }
+
     /** Stops the thread; sequences still live end with an error. Does not close the engine. */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (lifecycle) {
             closing = true;
-            inbox.add(s -> {
-            });
         }
-        if (Thread.currentThread() != thread) {
+        LockSupport.unpark(thread);
+        if (Thread.currentThread() != thread && thread.isAlive()) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -74,50 +80,48 @@ public final class SchedulerLoop implements AutoCloseable {
         }
     }
 
-    /** Whether the loop still runs (it stops on close, or if the scheduler failed). */
-    public boolean alive() {
-        return thread.isAlive() && !closing;
-    }
-
-    // Synchronized with the loop's final drain, so no command is queued after the loop stopped reading.
-    private synchronized void send(Consumer<Scheduler> command) {
-        if (closing) {
-            throw new IllegalStateException("the scheduler is closed");
+    // The monitor is held for an enqueue only; it orders sends against the loop's final drain, so no command is
+    // queued after the loop stopped reading.
+    private void send(Consumer<Scheduler> command) {
+        synchronized (lifecycle) {
+            if (closing) {
+                throw new IllegalStateException("the scheduler is closed");
+            }
+            inbox.add(command);
         }
-        inbox.add(command);
+        LockSupport.unpark(thread);
     }
 
     private void run() {
-        List<Consumer<Scheduler>> commands = new ArrayList<>();
         try {
             while (!closing) {
-                if (!scheduler.hasWork()) {
-                    commands.add(inbox.take());
-                }
-                inbox.drainTo(commands);
-                for (Consumer<Scheduler> command : commands) {
-                    command.accept(scheduler);
-                }
-                commands.clear();
-                if (!closing && scheduler.hasWork()) {
-                    scheduler.step();
+                applyCommands();
+                if (scheduler.hasWork()) {
+                    if (!scheduler.step()) {
+                        // Work that cannot be scheduled (never expected: a lone sequence always fits the pool)
+                        // must not turn into a hot spin.
+                        LockSupport.parkNanos(this, 1_000_000L);
+                    }
+                } else if (inbox.isEmpty() && !closing) {
+                    LockSupport.park(this);
                 }
                 state = scheduler.state();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             log.error("scheduler loop died", e);
         } finally {
-            synchronized (this) {
+            synchronized (lifecycle) {
                 closing = true;
-                inbox.drainTo(commands);
             }
-            for (Consumer<Scheduler> command : commands) {
-                command.accept(scheduler);
-            }
+            applyCommands();
             scheduler.abortAll("the worker is shutting down");
             state = scheduler.state();
+        }
+    }
+
+    private void applyCommands() {
+        for (Consumer<Scheduler> command = inbox.poll(); command != null; command = inbox.poll()) {
+            command.accept(scheduler);
         }
     }
 }

@@ -22,6 +22,7 @@ import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.testsupport.FakeEngineFactory;
 import dev.streamgate.worker.testsupport.Fixtures;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import reactor.blockhound.BlockHound;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
@@ -44,6 +45,8 @@ class WorkerServerIT {
 
     @BeforeAll
     static void start() {
+        // Request handling runs on Netty's event loops and Reactor's parallel threads: nothing there may block.
+        BlockHound.install();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = WorkerServer.start("127.0.0.1", 0, registry::scrape, Clock.systemUTC());
         runtime = WorkerRuntime.builder(Fixtures.folder(MODEL)).engineFactory(ENGINES).meterRegistry(registry)

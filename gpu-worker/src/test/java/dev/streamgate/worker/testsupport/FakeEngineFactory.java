@@ -21,10 +21,18 @@ public final class FakeEngineFactory implements EngineFactory {
     private static final int FIRST_ORDINARY_TOKEN = 5;
 
     private final Duration stepDelay;
+    private final FakeEngine.NextToken model;
     private final List<FakeEngine> opened = new CopyOnWriteArrayList<>();
 
+    /** Engines that hash the context into an ordinary (non-special) token. */
     public FakeEngineFactory(Duration stepDelay) {
+        this(stepDelay, null);
+    }
+
+    /** Engines that answer with {@code model}. */
+    public FakeEngineFactory(Duration stepDelay, FakeEngine.NextToken model) {
         this.stepDelay = stepDelay;
+        this.model = model;
     }
 
     @Override
@@ -34,7 +42,7 @@ public final class FakeEngineFactory implements EngineFactory {
         int context = config.path("max_position_embeddings").intValue();
         int blocks = options.kvBlocks() > 0 ? options.kvBlocks() : DEFAULT_BLOCKS;
         FakeEngine engine = new FakeEngine(FakeEngine.info(vocab, context, BLOCK_SIZE, blocks),
-                FakeEngine.hashing(FIRST_ORDINARY_TOKEN, vocab), stepDelay);
+                model != null ? model : FakeEngine.hashing(FIRST_ORDINARY_TOKEN, vocab), stepDelay);
         opened.add(engine);
         return engine;
     }
