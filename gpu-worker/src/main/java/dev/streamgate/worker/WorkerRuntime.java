@@ -2,10 +2,7 @@ package dev.streamgate.worker;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
-import dev.streamgate.streaming.openai.ChatMessage;
 import dev.streamgate.streaming.openai.InvalidRequestException;
 import dev.streamgate.worker.engine.InferenceEngine;
 import dev.streamgate.worker.engine.ModelInfo;
@@ -30,7 +26,6 @@ import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.spi.EngineFactory;
 import dev.streamgate.worker.spi.EngineOptions;
 import dev.streamgate.worker.template.ChatTemplate;
-import dev.streamgate.worker.template.ChatTemplateException;
 import dev.streamgate.worker.tokenizer.PromptTokens;
 import dev.streamgate.worker.tokenizer.TextEncoder;
 import dev.streamgate.worker.tokenizer.TokenVocabulary;
@@ -40,9 +35,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One model served in this process: tokenizer, chat template, engine and the scheduler thread that drives it.
@@ -60,11 +52,9 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ModelFolder model;
     private final TokenVocabulary vocabulary;
     private final TextEncoder encoder;
-    private final PromptTokens prompts;
-    private final Optional<ChatTemplate> template;
     private final InferenceEngine engine;
     private final SchedulerLoop loop;
-    private final RandomGenerator seeds;
+    private final RequestPreparer preparer;
     private final long created;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean ready;
@@ -76,11 +66,11 @@ public final class WorkerRuntime implements AutoCloseable {
         this.model = model;
         this.vocabulary = vocabulary;
         this.encoder = encoder;
-        this.prompts = new PromptTokens(encoder, model.bosTokenId(), model.addBosToken());
-        this.template = template;
         this.engine = engine;
         this.loop = loop;
-        this.seeds = builder.seeds;
+        this.preparer = new RequestPreparer(modelName, model, template,
+                new PromptTokens(encoder, model.bosTokenId(), model.addBosToken()), engine.info().vocabSize(),
+                loop.contextLength(), builder.seeds);
         this.created = builder.clock.instant().getEpochSecond();
     }
 
@@ -136,46 +126,12 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** Validates and tokenizes a chat request. */
     public PreparedRequest prepareChat(ChatCompletionRequest request) {
-        checkModel(request.model());
-        if (request.messages().isEmpty()) {
-            throw new InvalidRequestException("messages", "invalid_value", "messages must not be empty");
-        }
-        ChatTemplate chatTemplate = template.orElseThrow(() -> new InvalidRequestException("model",
-                "chat_template_missing", "model '" + modelName + "' has no chat template; use /v1/completions"));
-        ObjectNode body = settingsBody(request);
-        GenerationSettings settings = GenerationSettings.read(body, GenerationSettings.Api.CHAT,
-                model.samplingDefaults(), seeds);
-        String rendered;
-        try {
-            rendered = chatTemplate.render(templateMessages(request.messages()), true);
-        } catch (ChatTemplateException e) {
-            throw new InvalidRequestException("messages", "invalid_messages", e.getMessage());
-        }
-        return prepare(prompts.chat(rendered), settings, "messages", maxTokensParam(body));
+        return preparer.chat(request);
     }
 
     /** Validates and tokenizes a completions request. */
     public PreparedRequest prepareCompletion(CompletionRequest request) {
-        checkModel(request.model());
-        ObjectNode body = request.raw() == null ? JsonMapper.shared().createObjectNode() : request.raw();
-        GenerationSettings settings = GenerationSettings.read(body, GenerationSettings.Api.COMPLETIONS,
-                model.samplingDefaults(), seeds);
-        int[] tokens;
-        if (request.prompt() != null) {
-            tokens = prompts.completion(request.prompt());
-        } else {
-            for (int id : request.promptTokens()) {
-                if (id < 0 || id >= engine.info().vocabSize()) {
-                    throw new InvalidRequestException("prompt", "invalid_value",
-                            "token id " + id + " is outside the vocabulary of " + engine.info().vocabSize());
-                }
-            }
-            tokens = prompts.withBos(request.promptTokens());
-        }
-        if (tokens.length == 0) {
-            throw new InvalidRequestException("prompt", "invalid_value", "prompt must not be empty");
-        }
-        return prepare(tokens, settings, "prompt", maxTokensParam(body));
+        return preparer.completion(request);
     }
 
     /** Queues a prepared request on subscription; cancelling the subscription cancels the sequence. */
@@ -203,78 +159,6 @@ public final class WorkerRuntime implements AutoCloseable {
         } catch (IllegalStateException e) {
             emitter.error(e);
         }
-    }
-
-    private PreparedRequest prepare(int[] promptTokens, GenerationSettings settings, String promptParam,
-                                    String maxTokensParam) {
-        int context = contextLength();
-        if (promptTokens.length >= context) {
-            throw new InvalidRequestException(promptParam, "context_length_exceeded", "this model's context is "
-                    + context + " tokens, and the prompt has " + promptTokens.length
-                    + ", which leaves no room for output");
-        }
-        int room = context - promptTokens.length;
-        Integer maxTokens = settings.maxTokens();
-        if (maxTokens != null && maxTokens > room) {
-            throw new InvalidRequestException(maxTokensParam, "context_length_exceeded", maxTokensParam + " is "
-                    + maxTokens + ", but the prompt has " + promptTokens.length + " tokens of a " + context
-                    + "-token context, which leaves room for " + room);
-        }
-        return new PreparedRequest(promptTokens, settings, maxTokens == null ? room : maxTokens);
-    }
-
-    private void checkModel(String requested) {
-        if (requested != null && !requested.isBlank() && !requested.equals(modelName)) {
-            throw new InvalidRequestException("model", "model_not_found", "the model '" + requested
-                    + "' does not exist; this worker serves '" + modelName + "'");
-        }
-    }
-
-    private static String maxTokensParam(JsonNode body) {
-        return body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-    }
-
-    /** The request body with the typed fields (which a caller may have set without a body) laid over it. */
-    private static ObjectNode settingsBody(ChatCompletionRequest request) {
-        ObjectNode body = request.raw() == null ? JsonMapper.shared().createObjectNode() : request.raw().deepCopy();
-        if (request.maxTokens() != null && !body.has("max_completion_tokens")) {
-            body.put("max_tokens", request.maxTokens());
-        }
-        if (request.temperature() != null) {
-            body.put("temperature", request.temperature());
-        }
-        if (request.topP() != null) {
-            body.put("top_p", request.topP());
-        }
-        if (request.seed() != null) {
-            body.put("seed", request.seed());
-        }
-        if (!request.stop().isEmpty()) {
-            var stop = body.putArray("stop");
-            request.stop().forEach(stop::add);
-        }
-        return body;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> templateMessages(List<ChatMessage> messages) {
-        List<Map<String, Object>> out = new ArrayList<>(messages.size());
-        for (ChatMessage message : messages) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (message.raw() != null && message.raw().isObject()) {
-                m.putAll(JsonMapper.shared().convertValue(message.raw(), Map.class));
-            }
-            m.put("role", message.role().wireName());
-            m.put("content", message.text());
-            if (message.name() != null) {
-                m.put("name", message.name());
-            }
-            if (message.toolCallId() != null) {
-                m.put("tool_call_id", message.toolCallId());
-            }
-            out.add(m);
-        }
-        return out;
     }
 
     private static List<StreamEvent> streamEvents(GenerationEvent event) {

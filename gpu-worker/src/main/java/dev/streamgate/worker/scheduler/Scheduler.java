@@ -273,49 +273,13 @@ public final class Scheduler {
             metrics.firstToken(Duration.between(sequence.arrivedAt, now));
         }
         sequence.lastTokenAt = now;
-        int token = output.token();
-        sequence.append(token);
-        GenerationRequest request = sequence.request;
-
-        FinishReason finish = null;
-        boolean cutByStopString = false;
-        StringBuilder text = new StringBuilder();
-        if (!request.ignoreEos() && eosTokenIds.contains(token)) {
-            finish = FinishReason.STOP;
-        } else {
-            StopStringMatcher.Result result = sequence.stopStrings.push(sequence.detokenizer.push(token));
-            text.append(result.text());
-            if (result.stopped()) {
-                finish = FinishReason.STOP;
-                cutByStopString = true;
-            } else if (sequence.generated >= request.maxTokens() || sequence.length >= contextLength) {
-                finish = FinishReason.LENGTH;
-            }
-        }
-        if (finish != null && !cutByStopString) {
-            finish = releaseHeldText(sequence, finish, text);
-        }
-        emit(sequence, new TokenEvent(token, text.toString(), output.logprob(),
+        Sequence.Outcome outcome = sequence.accept(output.token(), eosTokenIds, contextLength);
+        emit(sequence, new TokenEvent(output.token(), outcome.text(), output.logprob(),
                 output.topTokens() == null ? NO_TOKENS : output.topTokens(),
                 output.topLogprobs() == null ? NO_LOGPROBS : output.topLogprobs()));
-        if (finish != null) {
-            finish(sequence, finish);
+        if (outcome.finish() != null) {
+            finish(sequence, outcome.finish());
         }
-    }
-
-    /**
-     * When a sequence ends for another reason than a stop string, the bytes of an unfinished character (as U+FFFD)
-     * and the text held back as a possible stop string's start are released; a stop string may still be completed
-     * by them.
-     */
-    private static FinishReason releaseHeldText(Sequence sequence, FinishReason finish, StringBuilder text) {
-        StopStringMatcher.Result tail = sequence.stopStrings.push(sequence.detokenizer.finish());
-        text.append(tail.text());
-        if (tail.stopped()) {
-            return FinishReason.STOP;
-        }
-        text.append(sequence.stopStrings.flush());
-        return finish;
     }
 
     private void finish(Sequence sequence, FinishReason reason) {

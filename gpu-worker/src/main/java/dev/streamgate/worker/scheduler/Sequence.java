@@ -3,6 +3,9 @@ package dev.streamgate.worker.scheduler;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Set;
+
+import dev.streamgate.streaming.FinishReason;
 
 import dev.streamgate.worker.tokenizer.IncrementalDetokenizer;
 import dev.streamgate.worker.tokenizer.TokenVocabulary;
@@ -57,7 +60,40 @@ final class Sequence {
         return computed > 0 && remaining() == 1;
     }
 
-    void append(int token) {
+    /** The text a sampled token releases, and the reason generation ends with it (null if it goes on). */
+    record Outcome(String text, FinishReason finish) {
+    }
+
+    /**
+     * Appends a sampled token and applies the stop rules: an EOS id (unless ignored), a stop string in the text so
+     * far, {@code max_tokens}, the context length. When generation ends for another reason than a stop string,
+     * held-back text is released: an unfinished character as U+FFFD, and text kept as a possible stop string's
+     * start (which may still complete one).
+     */
+    Outcome accept(int token, Set<Integer> eosTokenIds, int contextLength) {
+        append(token);
+        if (!request.ignoreEos() && eosTokenIds.contains(token)) {
+            return release("", FinishReason.STOP);
+        }
+        StopStringMatcher.Result result = stopStrings.push(detokenizer.push(token));
+        if (result.stopped()) {
+            return new Outcome(result.text(), FinishReason.STOP);
+        }
+        if (generated >= request.maxTokens() || length >= contextLength) {
+            return release(result.text(), FinishReason.LENGTH);
+        }
+        return new Outcome(result.text(), null);
+    }
+
+    private Outcome release(String text, FinishReason finish) {
+        StopStringMatcher.Result tail = stopStrings.push(detokenizer.finish());
+        if (tail.stopped()) {
+            return new Outcome(text + tail.text(), FinishReason.STOP);
+        }
+        return new Outcome(text + tail.text() + stopStrings.flush(), finish);
+    }
+
+    private void append(int token) {
         if (length == tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
