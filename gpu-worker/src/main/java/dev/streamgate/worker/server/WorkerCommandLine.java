@@ -20,7 +20,11 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
         String model = null;
         String host = "0.0.0.0";
         int port = 8000;
-        WorkerOptions options = WorkerOptions.DEFAULTS;
+        WorkerOptions defaults = WorkerOptions.DEFAULTS;
+        String servedName = null;
+        int kvBlocks = defaults.kvBlocks();
+        int maxNumSeqs = defaults.maxNumSeqs();
+        Integer maxBatchedTokens = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -31,10 +35,10 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
                 case "--model" -> model = value;
                 case "--host" -> host = value;
                 case "--port" -> port = number(flag, value);
-                case "--kv-blocks" -> options = options.withKvBlocks(number(flag, value));
-                case "--max-num-seqs" -> options = options.withMaxNumSeqs(number(flag, value));
-                case "--max-batched-tokens" -> options = options.withMaxBatchedTokens(number(flag, value));
-                case "--served-model-name" -> options = options.withServedModelName(value);
+                case "--kv-blocks" -> kvBlocks = number(flag, value);
+                case "--max-num-seqs" -> maxNumSeqs = number(flag, value);
+                case "--max-batched-tokens" -> maxBatchedTokens = number(flag, value);
+                case "--served-model-name" -> servedName = value;
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -44,6 +48,11 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
         }
+        // Every running sequence decodes in every step, so the token budget grows with --max-num-seqs unless set.
+        int batched = maxBatchedTokens != null ? maxBatchedTokens
+                : Math.max(defaults.maxBatchedTokens(), maxNumSeqs);
+        WorkerOptions options = new WorkerOptions(servedName, kvBlocks, maxNumSeqs, batched,
+                defaults.warmupTimeout());
         return new WorkerCommandLine(folder(model), host, port, options);
     }
 
