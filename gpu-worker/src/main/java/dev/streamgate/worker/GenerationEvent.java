@@ -1,0 +1,34 @@
+package dev.streamgate.worker;
+
+import java.util.List;
+
+import dev.streamgate.streaming.FinishReason;
+import dev.streamgate.streaming.Usage;
+
+/**
+ * What the worker emits for one request, at token granularity (the worker's own HTTP server needs token ids and
+ * logprobs; the gateway reads the coarser {@link dev.streamgate.streaming.StreamEvent} form). A stream is one
+ * {@link Token} per sampled token, then one {@link Finished} or {@link Failed}.
+ */
+public sealed interface GenerationEvent {
+
+    /**
+     * @param text     the text this token releases (may be empty: a character or a possible stop string held back)
+     * @param logprob  null unless the request asked for logprobs
+     */
+    record Token(int tokenId, String text, TokenLogprob logprob) implements GenerationEvent {
+    }
+
+    record Finished(FinishReason reason, Usage usage) implements GenerationEvent {
+    }
+
+    /** Generation broke off (engine failure, shutdown). */
+    record Failed(String message) implements GenerationEvent {
+    }
+
+    /** A token with its log-probability and the best alternatives, OpenAI's {@code logprobs.content[]} item. */
+    record TokenLogprob(int tokenId, String token, float logprob, byte[] bytes, List<Alternative> top) {
+        public record Alternative(int tokenId, String token, float logprob, byte[] bytes) {
+        }
+    }
+}

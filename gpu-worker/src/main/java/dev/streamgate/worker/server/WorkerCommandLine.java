@@ -1,0 +1,78 @@
+package dev.streamgate.worker.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.streamgate.worker.BundledModel;
+import dev.streamgate.worker.WorkerOptions;
+
+/**
+ * The worker's command line: {@code --model <folder|bundled name> [--host H] [--port 8000] [--kv-blocks N]
+ * [--max-num-seqs N] [--max-batched-tokens N] [--served-model-name NAME]}.
+ */
+record WorkerCommandLine(Path model, String host, int port, WorkerOptions options) {
+
+    static final String USAGE = "usage: java -jar streamgate-gpu-worker-all.jar --model <folder|demo-chat>"
+            + " [--host 0.0.0.0] [--port 8000] [--kv-blocks N] [--max-num-seqs N] [--max-batched-tokens N]"
+            + " [--served-model-name NAME]";
+
+    static WorkerCommandLine parse(String... args) {
+        String model = null;
+        String host = "0.0.0.0";
+        int port = 8000;
+        WorkerOptions defaults = WorkerOptions.DEFAULTS;
+        String servedName = null;
+        int kvBlocks = defaults.kvBlocks();
+        int maxNumSeqs = defaults.maxNumSeqs();
+        Integer maxBatchedTokens = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--model" -> model = value;
+                case "--host" -> host = value;
+                case "--port" -> port = number(flag, value);
+                case "--kv-blocks" -> kvBlocks = number(flag, value);
+                case "--max-num-seqs" -> maxNumSeqs = number(flag, value);
+                case "--max-batched-tokens" -> maxBatchedTokens = number(flag, value);
+                case "--served-model-name" -> servedName = value;
+                default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("--model is required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535");
+        }
+        // Every running sequence decodes in every step, so the token budget grows with --max-num-seqs unless set.
+        int batched = maxBatchedTokens != null ? maxBatchedTokens
+                : Math.max(defaults.maxBatchedTokens(), maxNumSeqs);
+        WorkerOptions options = new WorkerOptions(servedName, kvBlocks, maxNumSeqs, batched,
+                defaults.warmupTimeout());
+        return new WorkerCommandLine(folder(model), host, port, options);
+    }
+
+    /** A folder on disk, or the name of a model bundled in the jar. */
+    private static Path folder(String model) {
+        Path path = Path.of(model);
+        if (Files.isDirectory(path)) {
+            return path;
+        }
+        if (BundledModel.exists(model)) {
+            return BundledModel.folder(model);
+        }
+        throw new IllegalArgumentException("--model " + model + " is neither a folder nor a bundled model");
+    }
+
+    private static int number(String flag, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, was " + value);
+        }
+    }
+}

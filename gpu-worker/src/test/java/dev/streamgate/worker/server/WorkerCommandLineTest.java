@@ -1,0 +1,55 @@
+package dev.streamgate.worker.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.streamgate.worker.WorkerOptions;
+
+class WorkerCommandLineTest {
+
+    @Test
+    void readsEveryOption(@TempDir Path model) {
+        WorkerCommandLine line = WorkerCommandLine.parse("--model", model.toString(), "--port", "9000", "--host",
+                "127.0.0.1", "--kv-blocks", "512", "--max-num-seqs", "8", "--max-batched-tokens", "256",
+                "--served-model-name", "tiny");
+        assertThat(line.model()).isEqualTo(model);
+        assertThat(line.port()).isEqualTo(9000);
+        assertThat(line.host()).isEqualTo("127.0.0.1");
+        assertThat(line.options()).isEqualTo(new WorkerOptions("tiny", 512, 8, 256,
+                WorkerOptions.DEFAULTS.warmupTimeout()));
+    }
+
+    @Test
+    void theBundledDemoModelCanBeNamed() {
+        WorkerCommandLine line = WorkerCommandLine.parse("--model", "demo-chat");
+        assertThat(line.model().resolve("config.json")).exists();
+        assertThat(line.port()).isEqualTo(8000);
+        assertThat(line.options()).isEqualTo(WorkerOptions.DEFAULTS);
+    }
+
+    @Test
+    void theTokenBudgetFollowsManySequencesUnlessSet() {
+        assertThat(WorkerCommandLine.parse("--model", "demo-chat", "--max-num-seqs", "4096").options()
+                .maxBatchedTokens()).isEqualTo(4096);
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertThatThrownBy(() -> WorkerCommandLine.parse()).hasMessageContaining("--model is required");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "/no/such/folder"))
+                .hasMessageContaining("neither a folder nor a bundled model");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--port", "x"))
+                .hasMessageContaining("--port must be a number");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--max-num-seqs", "64",
+                "--max-batched-tokens", "32")).hasMessageContaining("maxBatchedTokens");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--verbose"))
+                .hasMessageContaining("--verbose needs a value");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--colour", "red"))
+                .hasMessageContaining("unknown option --colour");
+    }
+}
