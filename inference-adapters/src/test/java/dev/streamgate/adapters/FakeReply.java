@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamgate.streaming.TokenEstimator;
+import dev.streamgate.streaming.openai.ChatMessage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -324,14 +326,17 @@ public final class FakeReply implements Cloneable {
         return root;
     }
 
+    /** The fake has no tokenizer: it counts the prompt as the gateway estimates it; only the text content counts. */
     private static int estimatePrompt(JsonNode body) {
-        int tokens = 0;
+        List<ChatMessage> messages = new ArrayList<>();
         if (body != null) {
             for (JsonNode message : body.path("messages").values()) {
-                tokens += (message.path("content").asString("").length() + 3) / 4 + 4;
+                // the role does not change the estimate
+                messages.add(new ChatMessage(ChatMessage.Role.USER, message.path("content").asString(""), null, null,
+                        null));
             }
         }
-        return tokens;
+        return TokenEstimator.promptTokens(messages);
     }
 
     private static int maxTokens(JsonNode body) {

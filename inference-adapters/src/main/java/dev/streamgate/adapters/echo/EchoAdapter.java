@@ -11,6 +11,7 @@ import dev.streamgate.config.ConfigException;
 import dev.streamgate.config.DeploymentConfig;
 import dev.streamgate.streaming.FinishReason;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.TokenEstimator;
 import dev.streamgate.streaming.Usage;
 import dev.streamgate.streaming.openai.ChatMessage;
 import reactor.core.publisher.Flux;
@@ -22,14 +23,12 @@ import reactor.core.scheduler.Scheduler;
  * lets benchmarks measure the gateway without a model's cost.
  *
  * <p>Option {@code tokenDelayMs} (default 0) spaces tokens out on the injected scheduler, to imitate a model's
- * pace. {@code max_tokens} caps the words emitted (finish reason {@code length}). Usage is estimated, and
- * flagged so: prompt tokens as {@value #CHARS_PER_TOKEN} characters per token plus
- * {@value #TOKENS_PER_MESSAGE} per message for the chat format's framing; completion tokens as words emitted.
+ * pace. {@code max_tokens} caps the words emitted (finish reason {@code length}). Usage is flagged as estimated:
+ * prompt tokens are the gateway's {@link TokenEstimator} estimate; completion tokens are the words emitted, which
+ * are this model's tokens (so that they agree with {@code max_tokens}).
  */
 public final class EchoAdapter implements InferenceAdapter {
     public static final String OPTION_TOKEN_DELAY_MS = "tokenDelayMs";
-    static final int CHARS_PER_TOKEN = 4;
-    static final int TOKENS_PER_MESSAGE = 4;
 
     private final String deploymentId;
     private final Duration tokenDelay;
@@ -59,7 +58,7 @@ public final class EchoAdapter implements InferenceAdapter {
             if (!tokenDelay.isZero()) {
                 tokens = tokens.delayElements(tokenDelay, scheduler);
             }
-            Usage usage = new Usage(estimatePromptTokens(messages), count, true);
+            Usage usage = new Usage(TokenEstimator.promptTokens(request.chat()), count, true);
             return tokens.concatWith(Flux.just(new StreamEvent.UsageReport(usage), new StreamEvent.Finish(reason)));
         });
     }
@@ -87,14 +86,6 @@ public final class EchoAdapter implements InferenceAdapter {
             words.add(text.substring(start)); // whitespace only: echoed as it is
         }
         return words;
-    }
-
-    static int estimatePromptTokens(List<ChatMessage> messages) {
-        int tokens = 0;
-        for (ChatMessage message : messages) {
-            tokens += (message.text().length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN + TOKENS_PER_MESSAGE;
-        }
-        return tokens;
     }
 
     private static String lastUserText(List<ChatMessage> messages) {

@@ -35,19 +35,6 @@ public final class UpstreamErrorBody {
         return shorten(body.strip());
     }
 
-    /** The error an upstream embedded in its stream, as an exception carrying its status and code. */
-    static UpstreamReportedError reportedError(JsonNode chunk) {
-        JsonNode error = chunk.get("error");
-        JsonNode details = error != null && error.isObject() ? error : chunk;
-        String message = messageOf(chunk);
-        JsonNode code = details.get("code");
-        int status = code != null && code.isIntegralNumber() && code.asInt() >= 400 && code.asInt() <= 599
-                ? code.asInt() : 502;
-        String codeText = code != null && code.isString() ? code.stringValue() : null;
-        return new UpstreamReportedError(status, codeText,
-                shorten(message == null ? "upstream reported an error in the stream" : message));
-    }
-
     private static String messageOf(JsonNode node) {
         JsonNode error = node.get("error");
         if (error != null && error.isObject() && error.path("message").isString()) {
@@ -64,7 +51,8 @@ public final class UpstreamErrorBody {
         return null;
     }
 
-    private static String shorten(String text) {
+    /** Upstream messages are quoted in logs and to clients; a runaway one is cut. */
+    static String shorten(String text) {
         return text.length() > MAX_MESSAGE_CHARS ? text.substring(0, MAX_MESSAGE_CHARS) + "…" : text;
     }
 }

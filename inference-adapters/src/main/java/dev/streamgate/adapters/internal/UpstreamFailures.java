@@ -6,6 +6,8 @@ import java.util.Locale;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.adapters.spi.UpstreamException.Kind;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.MalformedResponseException;
+import dev.streamgate.streaming.sse.SseEventTooLargeException;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -20,11 +22,8 @@ public final class UpstreamFailures {
         if (error instanceof UpstreamException upstream) {
             return upstream;
         }
-        if (error instanceof UpstreamReportedError reported) {
-            return new UpstreamException(Kind.HTTP_STATUS, deploymentId, reported.status(), null,
-                    "upstream " + deploymentId + " reported an error: " + reported.getMessage(), reported);
-        }
-        if (error instanceof ProtocolViolation || error instanceof JacksonException) {
+        if (error instanceof MalformedResponseException || error instanceof SseEventTooLargeException
+                || error instanceof JacksonException) {
             return new UpstreamException(Kind.PROTOCOL, deploymentId, 0, null,
                     "upstream " + deploymentId + " broke the protocol: " + error.getMessage(), error);
         }
@@ -42,10 +41,24 @@ public final class UpstreamFailures {
                 "upstream " + deploymentId + " failed: " + describe(error), error);
     }
 
+    /**
+     * An error the upstream put into its stream after answering 200, as decoded by the streaming module, as the
+     * failure it stands for: an error status, which is the error's code where that is one in 400..599, else 502.
+     */
+    public static UpstreamException reported(StreamEvent.StreamError error, String deploymentId) {
+        return new UpstreamException(Kind.HTTP_STATUS, deploymentId, error.status(), null,
+                "upstream " + deploymentId + " reported an error: " + UpstreamErrorBody.shorten(error.message()),
+                null);
+    }
+
     /** How a failure after the first event is reported to the client: the stream has started, so as an event. */
     public static StreamEvent.StreamError toStreamError(UpstreamException error) {
-        String code = error.getCause() instanceof UpstreamReportedError reported && reported.code() != null
-                ? reported.code() : error.kind().name().toLowerCase(Locale.ROOT);
+        return toStreamError(error, null);
+    }
+
+    /** As {@link #toStreamError(UpstreamException)}, with the upstream's own error code where it gave one. */
+    public static StreamEvent.StreamError toStreamError(UpstreamException error, String upstreamCode) {
+        String code = upstreamCode != null ? upstreamCode : error.kind().name().toLowerCase(Locale.ROOT);
         return new StreamEvent.StreamError(502, "upstream_error", code, error.getMessage());
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.streamgate.adapters.internal.OpenAiChunkDecoder;
 import dev.streamgate.adapters.internal.RetryAfter;
 import dev.streamgate.adapters.internal.UpstreamErrorBody;
 import dev.streamgate.adapters.internal.UpstreamFailures;
@@ -49,7 +48,7 @@ final class UpstreamCall {
     private final JsonMapper json;
     private final Clock clock;
     private final Scheduler timer;
-    private final OpenAiChunkDecoder decoder;
+    private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final long startMillis;
     private volatile Connection connection;
     private volatile boolean bodyRead;
@@ -65,7 +64,6 @@ final class UpstreamCall {
         this.clock = clock;
         this.timer = timer;
         this.body = UpstreamRequestBody.build(json, request, deployment.upstreamModel(), streamUsage);
-        this.decoder = new OpenAiChunkDecoder(json);
         this.startMillis = timer.now(TimeUnit.MILLISECONDS);
     }
 
@@ -120,10 +118,15 @@ final class UpstreamCall {
             failure = e;
         }
         if (decoder.dataEvents() != before) {
+            // also an empty batch: any message from the upstream shows progress to the between-chunks timer
             sink.next(batch);
         }
         if (failure != null) {
             sink.error(failure);
+        } else if (!batch.isEmpty() && batch.getLast() instanceof StreamEvent.StreamError) {
+            // the upstream reported an error in its stream: it has nothing more to say, so stop reading (which
+            // closes the connection rather than waiting for the upstream to end the body)
+            sink.complete();
         }
     }
 
@@ -166,6 +169,25 @@ final class UpstreamCall {
             return Flux.error(new UpstreamException(UpstreamException.Kind.TIMEOUT, deployment.id(), 0, null,
                     "upstream " + deployment.id() + " timed out: " + what, null));
         });
+    }
+
+    /**
+     * Passes the decoded events on, except an error the upstream reported in its stream. Before the first event it
+     * fails the call like an error status would, so the router may try another deployment; after it, it ends the
+     * stream as a {@link StreamEvent.StreamError} in the adapter's terms, as every mid-stream failure does.
+     */
+    void relay(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+        if (!(event instanceof StreamEvent.StreamError reported)) {
+            sink.next(event);
+            return;
+        }
+        UpstreamException failure = UpstreamFailures.reported(reported, deployment.id());
+        if (!eventEmitted) {
+            sink.error(failure);
+            return;
+        }
+        log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+        sink.next(UpstreamFailures.toStreamError(failure, reported.code()));
     }
 
     void onEmitted(StreamEvent event) {

@@ -58,8 +58,9 @@ class EchoAdapterTest extends InferenceAdapterContract {
         StepVerifier.create(echo(Map.of(), Schedulers.immediate()).stream(request))
                 .expectNext(new StreamEvent.TextDelta("  Hello,  "), new StreamEvent.TextDelta("big\n"),
                         new StreamEvent.TextDelta("world "))
-                // per message: characters / 4 rounded up, + 4 → 8 chars: 6, 14: 8, 9: 7, 20: 9
-                .expectNext(new StreamEvent.UsageReport(new Usage(6 + 8 + 7 + 9, 3, true)))
+                // TokenEstimator's prompt estimate: 3 to prime the reply, then per message 3 + UTF-8 bytes / 4
+                // rounded up (8 bytes: 2, 14: 4, 9: 3, 20: 5)
+                .expectNext(new StreamEvent.UsageReport(new Usage(3 + (3 + 2) + (3 + 4) + (3 + 3) + (3 + 5), 3, true)))
                 .expectNext(new StreamEvent.Finish(FinishReason.STOP))
                 .expectComplete()
                 .verify(Duration.ofSeconds(1));

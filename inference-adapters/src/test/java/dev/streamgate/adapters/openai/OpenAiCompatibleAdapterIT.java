@@ -359,9 +359,26 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
         StepVerifier.create(adapter.stream(TestRequests.chat("gpt-test", "hi")))
                 .expectNext(new StreamEvent.TextDelta("a"))
                 .assertNext(event -> assertThat(event).isInstanceOfSatisfying(StreamEvent.StreamError.class,
-                        error -> assertThat(error.message()).contains("engine overloaded")))
+                        error -> {
+                            assertThat(error.message()).contains("engine overloaded");
+                            assertThat(error.status()).isEqualTo(502);
+                            assertThat(error.type()).isEqualTo("upstream_error");
+                            assertThat(error.code()).isEqualTo("http_status");
+                        }))
                 .expectComplete()
                 .verify(WAIT);
+    }
+
+    @Test
+    void errorChunkBeforeTheFirstTokenIsAnUpstreamErrorTheRouterMayRetry() {
+        upstream.enqueue(FakeReply.tokens("a").errorAfter(0, "engine overloaded"));
+
+        expectUpstreamError(adapter.stream(TestRequests.chat("gpt-test", "hi")), error -> {
+            assertThat(error.kind()).isEqualTo(UpstreamException.Kind.HTTP_STATUS);
+            assertThat(error.status()).isEqualTo(502);
+            assertThat(error.getMessage()).contains("engine overloaded");
+            assertThat(error.retryable()).isTrue();
+        });
     }
 
     @Test

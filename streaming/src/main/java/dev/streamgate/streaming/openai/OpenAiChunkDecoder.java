@@ -1,6 +1,7 @@
 package dev.streamgate.streaming.openai;
 
 import static dev.streamgate.streaming.openai.UpstreamResponses.error;
+import static dev.streamgate.streaming.openai.UpstreamResponses.errorObject;
 import static dev.streamgate.streaming.openai.UpstreamResponses.firstChoice;
 import static dev.streamgate.streaming.openai.UpstreamResponses.isPresent;
 import static dev.streamgate.streaming.openai.UpstreamResponses.optionalText;
@@ -19,14 +20,15 @@ import dev.streamgate.streaming.StreamEvent.StreamError;
 import dev.streamgate.streaming.StreamEvent.TextDelta;
 import dev.streamgate.streaming.StreamEvent.UsageReport;
 import dev.streamgate.streaming.Usage;
+import dev.streamgate.streaming.sse.SseEvent;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns an OpenAI-compatible upstream's responses into {@link StreamEvent}s: the {@code data} of each SSE event of
- * a stream through {@link #decode(String)}, or a whole non-streaming {@code chat.completion} through
- * {@link #decodeCompletion(byte[])}. Tolerates what real servers send: null or absent fields, empty
- * {@code choices}, extra fields, usage in every chunk (vLLM's continuous usage), errors with or without an
- * {@code error} wrapper. Only choice 0 is read (requests ask for one).
+ * Turns an OpenAI-compatible upstream's responses into {@link StreamEvent}s: each SSE event of a stream through
+ * {@link #decode(SseEvent)} (or its {@code data} through {@link #decode(String)}), or a whole non-streaming
+ * {@code chat.completion} through {@link #decodeCompletion(byte[])}. Tolerates what real servers send: null or
+ * absent fields, empty {@code choices}, extra fields, usage in every chunk (vLLM's continuous usage), errors with
+ * or without an {@code error} wrapper or as an {@code event: error}. Only choice 0 is read (requests ask for one).
  *
  * <p>The stream decoder is stateful, one per stream: OpenAI sends {@code finish_reason} before the usage chunk,
  * while a {@link StreamEvent} stream ends with usage then finish, so the finish and the latest usage are held
@@ -35,11 +37,29 @@ import tools.jackson.databind.JsonNode;
  */
 public final class OpenAiChunkDecoder {
     public static final String DONE = "[DONE]";
+    /** Some servers mark an error by the SSE event type rather than (or as well as) an {@code error} field. */
+    private static final String ERROR_EVENT = "error";
 
     private FinishReason finishReason;
     private Usage usage;
     private char pendingHighSurrogate;
     private boolean ended;
+
+    /**
+     * Decodes one server-sent event of the stream. An {@code event: error} ends the stream with a
+     * {@link StreamError} whatever the shape of its data ({@code {"message":...,"code":...}} without a wrapper is
+     * common); any other event is decoded by its data, as {@link #decode(String)} does.
+     */
+    public List<StreamEvent> decode(SseEvent event) {
+        if (!ERROR_EVENT.equals(event.event())) {
+            return decode(event.data());
+        }
+        requireOpen();
+        JsonNode data = parse(event.data());
+        requireObject(data, "error event");
+        StreamError error = error(data);
+        return fail(error != null ? error : errorObject(data));
+    }
 
     /** Decodes one SSE {@code data} payload; {@code [DONE]} completes the stream. */
     public List<StreamEvent> decode(String data) {
@@ -58,18 +78,13 @@ public final class OpenAiChunkDecoder {
      * an error ends the stream with a {@link StreamError}.
      */
     public List<StreamEvent> decode(JsonNode chunk) {
-        if (ended) {
-            throw new IllegalStateException("chunk after the end of the stream");
-        }
+        requireOpen();
         requireObject(chunk, "chunk");
-        var events = new ArrayList<StreamEvent>(1);
         StreamError error = error(chunk);
         if (error != null) {
-            flushPendingText(events);
-            events.add(error);
-            ended = true;
-            return events;
+            return fail(error);
         }
+        var events = new ArrayList<StreamEvent>(1);
         JsonNode choice = firstChoice(chunk);
         if (choice != null) {
             JsonNode delta = choice.get("delta");
@@ -94,6 +109,15 @@ public final class OpenAiChunkDecoder {
     /** True once the upstream has sent a finish reason; an upstream that closes before it was cut off. */
     public boolean finishSeen() {
         return finishReason != null;
+    }
+
+    /**
+     * True once the stream has ended, by {@code [DONE]}, {@link #complete()} or an error. Servers sometimes send
+     * more after {@code [DONE]}; a caller that tolerates that checks here and stops decoding, as a chunk after the
+     * end is refused.
+     */
+    public boolean ended() {
+        return ended;
     }
 
     /**
@@ -149,6 +173,20 @@ public final class OpenAiChunkDecoder {
             events.add(new UsageReport(reported));
         }
         events.add(new Finish(FinishReason.fromWire(optionalText(choice, "finish_reason"))));
+        return events;
+    }
+
+    private void requireOpen() {
+        if (ended) {
+            throw new IllegalStateException("chunk after the end of the stream");
+        }
+    }
+
+    private List<StreamEvent> fail(StreamError error) {
+        var events = new ArrayList<StreamEvent>(2);
+        flushPendingText(events);
+        events.add(error);
+        ended = true;
         return events;
     }
 

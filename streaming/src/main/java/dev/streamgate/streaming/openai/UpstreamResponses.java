@@ -158,7 +158,7 @@ final class UpstreamResponses {
         try {
             return StreamingJson.MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw new MalformedResponseException("upstream sent invalid JSON: " + e.getOriginalMessage(), e);
+            throw new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -166,7 +166,7 @@ final class UpstreamResponses {
         try {
             return StreamingJson.MAPPER.readTree(json);
         } catch (JacksonException e) {
-            throw new MalformedResponseException("upstream sent invalid JSON: " + e.getOriginalMessage(), e);
+            throw new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

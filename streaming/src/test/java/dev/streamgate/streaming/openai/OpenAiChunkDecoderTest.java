@@ -15,6 +15,7 @@ import dev.streamgate.streaming.StreamEvent.TextDelta;
 import dev.streamgate.streaming.StreamEvent.ToolCallDelta;
 import dev.streamgate.streaming.StreamEvent.UsageReport;
 import dev.streamgate.streaming.Usage;
+import dev.streamgate.streaming.sse.SseEvent;
 import org.junit.jupiter.api.Test;
 
 class OpenAiChunkDecoderTest {
@@ -97,6 +98,13 @@ class OpenAiChunkDecoderTest {
     }
 
     @Test
+    void choiceZeroIsFoundAfterOtherChoices() {
+        assertThat(new OpenAiChunkDecoder().decode("{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"other\"}},"
+                + "{\"index\":0,\"delta\":{\"content\":\"mine\"}}]}"))
+                .containsExactly(new TextDelta("mine"));
+    }
+
+    @Test
     void refusalIsPassedOnAsText() {
         assertThat(new OpenAiChunkDecoder().decode("{\"choices\":[{\"delta\":{\"refusal\":\"I can't\"}}]}"))
                 .containsExactly(new TextDelta("I can't"));
@@ -128,7 +136,9 @@ class OpenAiChunkDecoderTest {
     void doneWithoutFinishReasonCountsAsStop() {
         OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
         decoder.decode("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}");
+        assertThat(decoder.ended()).isFalse();
         assertThat(decoder.decode("[DONE]")).containsExactly(new Finish(FinishReason.STOP));
+        assertThat(decoder.ended()).isTrue();
         assertThat(decoder.complete()).isEmpty();
         assertThatThrownBy(() -> decoder.decode("{}")).isInstanceOf(IllegalStateException.class);
     }
@@ -157,11 +167,38 @@ class OpenAiChunkDecoderTest {
     }
 
     @Test
+    void anErrorEventIsAnErrorWhateverItsData() {
+        assertThat(new OpenAiChunkDecoder().decode(new SseEvent("error", "{\"message\":\"bad\",\"code\":\"oops\"}",
+                null))).containsExactly(new StreamError(502, "upstream_error", "oops", "bad"));
+        assertThat(new OpenAiChunkDecoder().decode(new SseEvent("error", "{\"error\":{\"message\":\"busy\","
+                + "\"type\":\"server_error\",\"code\":503}}", null)))
+                .containsExactly(new StreamError(503, "server_error", "503", "busy"));
+        assertThat(new OpenAiChunkDecoder().decode(new SseEvent("error", "{}", null)))
+                .containsExactly(new StreamError(502, "upstream_error", null, "the upstream reported an error"));
+        assertThatThrownBy(() -> new OpenAiChunkDecoder().decode(new SseEvent("error", "overloaded", null)))
+                .isInstanceOf(MalformedResponseException.class);
+    }
+
+    @Test
+    void otherEventsAreDecodedByTheirData() {
+        OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
+        assertThat(decoder.decode(new SseEvent(SseEvent.DEFAULT_EVENT,
+                "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}", "1")))
+                .containsExactly(new TextDelta("x"));
+        assertThat(decoder.decode(new SseEvent("chunk", OpenAiChunkDecoder.DONE, "2")))
+                .containsExactly(new Finish(FinishReason.STOP));
+        assertThat(decoder.ended()).isTrue();
+    }
+
+    @Test
     void anErrorEndsTheStream() {
         OpenAiChunkDecoder decoder = new OpenAiChunkDecoder();
         decoder.decode("{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}");
         assertThat(decoder.decode("{\"error\":{\"message\":\"m\",\"type\":\"t\"}}")).hasSize(1);
+        assertThat(decoder.ended()).isTrue();
         assertThat(decoder.complete()).isEmpty();
+        assertThatThrownBy(() -> decoder.decode(new SseEvent("error", "{}", null)))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
