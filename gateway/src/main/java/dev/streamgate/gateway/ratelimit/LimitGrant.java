@@ -1,0 +1,81 @@
+package dev.streamgate.gateway.ratelimit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * An admitted request's hold on its buckets and slots. {@link #complete(long)} reconciles the reserved tokens
+ * with the real usage (refund or charge, on the tenant's and the key's bucket alike) and releases the slots,
+ * once: later calls, or a second subscription, do nothing. Reconciling never fails the request: a store that
+ * does not answer costs a lost refund, and its slot lease lapses on its own.
+ */
+final class LimitGrant implements AdmissionGrant {
+    private static final Logger log = LoggerFactory.getLogger(LimitGrant.class);
+
+    private final LimitStore store;
+    private final Map<String, String> headers;
+    private final long reservedTokens;
+    private final List<LimitSubject> subjects;
+    private final String leaseId;
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile Disposable renewal;
+
+    LimitGrant(LimitStore store, Map<String, String> headers, long reservedTokens, List<LimitSubject> subjects,
+               String leaseId) {
+        this.store = store;
+        this.headers = headers;
+        this.reservedTokens = reservedTokens;
+        this.subjects = subjects;
+        this.leaseId = leaseId;
+    }
+
+    /** Keeps the slot leases alive while the request runs; stopped by {@link #complete(long)}. */
+    void renewWith(Disposable renewal) {
+        this.renewal = renewal;
+        if (completed.get()) {
+            renewal.dispose();
+        }
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    public Mono<Void> complete(long usedTokens) {
+        return Mono.defer(() -> {
+            if (!completed.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            Disposable running = renewal;
+            if (running != null) {
+                running.dispose();
+            }
+            long difference = reservedTokens - Math.max(0, usedTokens);
+            return Mono.when(subjects.stream().map(subject -> settle(subject, difference)).toList());
+        });
+    }
+
+    private Mono<Void> settle(LimitSubject subject, long difference) {
+        String bucket = subject.bucketKey(Dimension.TOKENS);
+        long perMinute = subject.limit(Dimension.TOKENS);
+        Mono<Void> tokens = difference > 0 ? store.addTokens(bucket, perMinute, difference)
+                : difference < 0 ? store.consumeIgnoringLimits(bucket, perMinute, -difference)
+                : Mono.empty();
+        return Mono.when(quietly(tokens), quietly(store.releaseSlot(subject.slotKey(), leaseId)));
+    }
+
+    private static Mono<Void> quietly(Mono<Void> operation) {
+        return operation.onErrorResume(error -> {
+            log.debug("Reconciling a rate-limit grant failed; the slot lease lapses on its own: {}", error.toString());
+            return Mono.empty();
+        });
+    }
+}

@@ -1,0 +1,36 @@
+package dev.streamgate.gateway.ratelimit;
+
+import io.github.bucket4j.ConsumptionProbe;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where buckets and stream slots live: Redis (shared by every gateway instance) or this instance's memory.
+ * Buckets hold {@code perMinute} tokens and refill greedily over a minute. A store that cannot answer signals a
+ * {@link RateLimitStoreException}; the admission policy above it decides what that means.
+ */
+interface LimitStore extends AutoCloseable {
+    Mono<ConsumptionProbe> tryConsume(String bucketKey, long perMinute, long tokens);
+
+    /** Gives tokens back; a bucket never fills beyond its capacity. */
+    Mono<Void> addTokens(String bucketKey, long perMinute, long tokens);
+
+    /** Charges tokens even if the bucket runs into debt: the work has already been done. */
+    Mono<Void> consumeIgnoringLimits(String bucketKey, long perMinute, long tokens);
+
+    Mono<SlotResult> acquireSlot(String slotKey, long limit, String leaseId);
+
+    /** Extends a held slot's lease; only meaningful where {@link #leasesExpire()}. */
+    Mono<Void> renewSlot(String slotKey, String leaseId);
+
+    Mono<Void> releaseSlot(String slotKey, String leaseId);
+
+    /** Whether slots are leases that lapse unless renewed, so that a crashed holder cannot keep them. */
+    boolean leasesExpire();
+
+    @Override
+    void close();
+
+    /** Whether a slot was taken, and how many are held under that key now (including it, when taken). */
+    record SlotResult(boolean acquired, long held) {
+    }
+}

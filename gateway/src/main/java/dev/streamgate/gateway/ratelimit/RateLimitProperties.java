@@ -1,0 +1,68 @@
+package dev.streamgate.gateway.ratelimit;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code streamgate.ratelimit.*}: where limits are kept and what happens when Redis does not answer.
+ *
+ * @param backend                {@code local} (per-instance buckets, the embedded default) or {@code redis}
+ *                               (shared by every instance)
+ * @param redisFailurePolicy     while Redis does not answer: {@code local} buckets per instance, {@code allow}
+ *                               every request (fail open) or {@code reject} it with a 503 (fail closed)
+ * @param redisTimeout           the longest an admission waits for one round of Redis calls
+ * @param redisRetryInterval     how long admissions skip Redis once it has been found failing, before one
+ *                               request probes it again
+ * @param keyPrefix              prefix of every Redis key
+ * @param streamLease            how long a concurrent-stream slot survives an instance that stopped renewing
+ *                               it (a crash); live streams renew every third of it
+ * @param concurrencyRetryAfter  {@code Retry-After} of a refusal for too many concurrent streams (nothing
+ *                               predicts when a stream ends)
+ * @param outageLogInterval      how often a continuing Redis outage is logged again
+ */
+@ConfigurationProperties("streamgate.ratelimit")
+public record RateLimitProperties(
+        @DefaultValue("local") Backend backend,
+        @DefaultValue("local") RedisFailurePolicy redisFailurePolicy,
+        @DefaultValue("50ms") Duration redisTimeout,
+        @DefaultValue("1s") Duration redisRetryInterval,
+        @DefaultValue("streamgate:ratelimit:") String keyPrefix,
+        @DefaultValue("30s") Duration streamLease,
+        @DefaultValue("1s") Duration concurrencyRetryAfter,
+        @DefaultValue("1m") Duration outageLogInterval) {
+
+    public enum Backend { LOCAL, REDIS }
+
+    public enum RedisFailurePolicy { LOCAL, ALLOW, REJECT }
+
+    public RateLimitProperties {
+        require(backend != null, "backend must be local or redis");
+        require(redisFailurePolicy != null, "redis-failure-policy must be local, allow or reject");
+        require(keyPrefix != null, "key-prefix must be set");
+        positive(redisTimeout, "redis-timeout");
+        positive(redisRetryInterval, "redis-retry-interval");
+        positive(streamLease, "stream-lease");
+        require(streamLease.toMillis() >= 3, "stream-lease must be at least 3ms, was " + streamLease);
+        positive(concurrencyRetryAfter, "concurrency-retry-after");
+        positive(outageLogInterval, "outage-log-interval");
+    }
+
+    /** The values a fresh installation runs with. */
+    public static RateLimitProperties defaults() {
+        return new RateLimitProperties(Backend.LOCAL, RedisFailurePolicy.LOCAL, Duration.ofMillis(50),
+                Duration.ofSeconds(1), "streamgate:ratelimit:", Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.ofMinutes(1));
+    }
+
+    private static void positive(Duration value, String name) {
+        require(value != null && value.isPositive(), name + " must be a positive duration, was " + value);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("streamgate.ratelimit." + message);
+        }
+    }
+}

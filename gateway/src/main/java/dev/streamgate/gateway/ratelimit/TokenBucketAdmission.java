@@ -1,0 +1,167 @@
+package dev.streamgate.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.streamgate.gateway.auth.Principal;
+import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.ratelimit.AdmissionVerdict.BucketCheck;
+import dev.streamgate.gateway.ratelimit.AdmissionVerdict.SlotCheck;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The rate-limit policy over one {@link LimitStore}: per tenant and per key, one request and the reserved tokens
+ * from per-minute buckets, and one concurrent-stream slot. All six are asked at once (one round trip to Redis);
+ * the request is admitted only if all six agree, and otherwise whatever was taken is given back before the 429,
+ * so a refusal by the key never costs the tenant anything and vice versa.
+ */
+final class TokenBucketAdmission implements Admission, AutoCloseable {
+    private final LimitStore store;
+    private final String keyPrefix;
+    private final Duration concurrencyRetryAfter;
+    private final Duration renewEvery;
+    private final Scheduler scheduler;
+    private final RateLimitMetrics metrics;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final AtomicLong leases = new AtomicLong();
+
+    TokenBucketAdmission(LimitStore store, RateLimitProperties properties, Scheduler scheduler,
+                         RateLimitMetrics metrics) {
+        this.store = store;
+        this.keyPrefix = properties.keyPrefix();
+        this.concurrencyRetryAfter = properties.concurrencyRetryAfter();
+        this.renewEvery = properties.streamLease().dividedBy(3);
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+    }
+
+    /** {@code reservedTokens} below one counts as one: every request costs at least a token. */
+    @Override
+    public Mono<AdmissionGrant> admit(Principal principal, long reservedTokens) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(principal.plan(), "principal.plan");
+        return Mono.defer(() -> admitNow(principal, reservedTokens));
+    }
+
+    private Mono<AdmissionGrant> admitNow(Principal principal, long reservedTokens) {
+        if (reservedTokens < 0) {
+            return Mono.error(new IllegalArgumentException("reservedTokens must not be negative, was " + reservedTokens));
+        }
+        long tokens = Math.max(1, reservedTokens);
+        List<LimitSubject> subjects = List.of(LimitSubject.tenant(principal, keyPrefix),
+                LimitSubject.key(principal, keyPrefix));
+        for (LimitSubject subject : subjects) {
+            if (tokens > subject.limit(Dimension.TOKENS)) {
+                return Mono.error(tooLarge(subject, tokens));
+            }
+        }
+        String leaseId = instanceId + ':' + leases.incrementAndGet();
+        Mono<List<Attempt<BucketCheck>>> buckets = Flux.mergeSequential(List.of(
+                consume(subjects.get(0), Dimension.REQUESTS, 1),
+                consume(subjects.get(1), Dimension.REQUESTS, 1),
+                consume(subjects.get(0), Dimension.TOKENS, tokens),
+                consume(subjects.get(1), Dimension.TOKENS, tokens))).collectList();
+        Mono<List<Attempt<SlotCheck>>> slots = Flux.mergeSequential(List.of(
+                acquire(subjects.get(0), leaseId), acquire(subjects.get(1), leaseId))).collectList();
+        return Mono.zip(buckets, slots).flatMap(answers -> decide(answers.getT1(), answers.getT2(), subjects,
+                tokens, leaseId));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    LimitStore store() {
+        return store;
+    }
+
+    private Mono<AdmissionGrant> decide(List<Attempt<BucketCheck>> bucketAnswers, List<Attempt<SlotCheck>> slotAnswers,
+                                        List<LimitSubject> subjects, long tokens, String leaseId) {
+        Throwable failure = Attempt.firstFailure(bucketAnswers, slotAnswers);
+        List<BucketCheck> buckets = Attempt.values(bucketAnswers);
+        List<SlotCheck> slots = Attempt.values(slotAnswers);
+        if (failure != null) {
+            // The store is failing and the caller falls back; returning what did get taken must not delay that.
+            giveBack(buckets.stream().filter(check -> check.probe().isConsumed()).toList(),
+                    slots.stream().filter(check -> check.result().acquired()).toList(), leaseId).subscribe();
+            return Mono.error(failure);
+        }
+        AdmissionVerdict verdict = AdmissionVerdict.decide(buckets, slots, concurrencyRetryAfter);
+        if (verdict.admitted()) {
+            return Mono.just(grant(verdict, subjects, tokens, leaseId));
+        }
+        metrics.rejected(verdict.refusal().dimension().tag(), verdict.refusal().subject());
+        return giveBack(verdict.toRefund(), verdict.toRelease(), leaseId)
+                .then(Mono.error(verdict.refusal().exception(verdict.headers())));
+    }
+
+    private LimitGrant grant(AdmissionVerdict verdict, List<LimitSubject> subjects, long tokens, String leaseId) {
+        LimitGrant grant = new LimitGrant(store, verdict.headers(), tokens, subjects, leaseId);
+        if (store.leasesExpire()) {
+            grant.renewWith(Flux.interval(renewEvery, renewEvery, scheduler)
+                    .onBackpressureDrop()
+                    .concatMap(tick -> Mono.when(subjects.stream()
+                            .map(subject -> store.renewSlot(subject.slotKey(), leaseId).onErrorResume(error -> Mono.empty()))
+                            .toList()))
+                    .subscribe());
+        }
+        return grant;
+    }
+
+    private Mono<Attempt<BucketCheck>> consume(LimitSubject subject, Dimension dimension, long tokens) {
+        return Attempt.of(store.tryConsume(subject.bucketKey(dimension), subject.limit(dimension), tokens)
+                .map(probe -> new BucketCheck(subject, dimension, tokens, probe)));
+    }
+
+    private Mono<Attempt<SlotCheck>> acquire(LimitSubject subject, String leaseId) {
+        return Attempt.of(store.acquireSlot(subject.slotKey(), subject.limit(Dimension.STREAMS), leaseId)
+                .map(result -> new SlotCheck(subject, result)));
+    }
+
+    private Mono<Void> giveBack(List<BucketCheck> buckets, List<SlotCheck> slots, String leaseId) {
+        Flux<Void> refunds = Flux.fromIterable(buckets).flatMap(check -> store.addTokens(
+                check.subject().bucketKey(check.dimension()), check.limit(), check.requested()));
+        Flux<Void> releases = Flux.fromIterable(slots).flatMap(check -> store.releaseSlot(
+                check.subject().slotKey(), leaseId));
+        return Flux.merge(refunds, releases).onErrorResume(error -> Mono.empty()).then();
+    }
+
+    private GatewayException tooLarge(LimitSubject subject, long tokens) {
+        metrics.rejected(RateLimitMetrics.TOO_LARGE, subject.type());
+        // A 400, not a 429: the same request can never be admitted, so a retry (which SDKs do on a 429) is futile.
+        return GatewayException.invalidRequest("max_tokens", "request_too_large", "This request reserves " + tokens
+                + " tokens (prompt estimate plus max_tokens), more than the " + subject.limit(Dimension.TOKENS)
+                + " tokens per minute allowed for " + subject.description()
+                + ", so it can never be admitted. Lower max_tokens or shorten the prompt.");
+    }
+
+    /** One store call's answer or failure, so that a failure does not hide what the other calls took. */
+    record Attempt<T>(T value, Throwable failure) {
+        static <T> Mono<Attempt<T>> of(Mono<T> call) {
+            return call.map(value -> new Attempt<T>(value, null))
+                    .onErrorResume(error -> Mono.just(new Attempt<>(null, error)));
+        }
+
+        static <T> List<T> values(List<Attempt<T>> attempts) {
+            return attempts.stream().filter(attempt -> attempt.failure() == null).map(Attempt::value).toList();
+        }
+
+        @SafeVarargs
+        static Throwable firstFailure(List<? extends Attempt<?>>... attempts) {
+            for (List<? extends Attempt<?>> list : attempts) {
+                for (Attempt<?> attempt : list) {
+                    if (attempt.failure() != null) {
+                        return attempt.failure();
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}

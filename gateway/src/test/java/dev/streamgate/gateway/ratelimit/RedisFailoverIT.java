@@ -1,0 +1,246 @@
+package dev.streamgate.gateway.ratelimit;
+
+import static dev.streamgate.gateway.ratelimit.AdmissionContract.limits;
+import static dev.streamgate.gateway.ratelimit.AdmissionContract.principal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.streamgate.config.PlanLimits;
+import dev.streamgate.gateway.auth.Principal;
+import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.ratelimit.RateLimitProperties.Backend;
+import dev.streamgate.gateway.ratelimit.RateLimitProperties.RedisFailurePolicy;
+import dev.streamgate.gateway.testsupport.TestRedis;
+import dev.streamgate.gateway.testsupport.TestRedis.PrivateRedis;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+/**
+ * Redis going away under a running gateway, on a Redis server of the test's own. Every admission must return
+ * within {@link #BOUND}, far less than Redisson's own timeouts or a hanging Redis would make it wait.
+ */
+class RedisFailoverIT {
+    static final Duration BOUND = Duration.ofSeconds(2);
+    static final Duration REDIS_TIMEOUT = Duration.ofMillis(300);
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final String prefix = TestRedis.uniquePrefix();
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final PlanLimits roomy = limits(1_000, 1_000_000, 100);
+    private final Principal key = principal("tenant", "k", roomy, limits(3, 1_000_000, 100));
+    private PrivateRedis redis;
+    private RedissonClient client;
+    private RedisFailoverAdmission admission;
+
+    @BeforeEach
+    void startRedis() {
+        redis = TestRedis.startPrivate();
+        client = Redisson.create(RateLimitConfiguration.redissonConfig(new RedisConnectionProperties(redis.address(),
+                null, null, Duration.ofMillis(500), Duration.ofSeconds(1), 4, 1, Duration.ofMillis(200),
+                Duration.ofSeconds(1))));
+        log.start();
+        ((Logger) LoggerFactory.getLogger(RedisOutageReporter.class)).addAppender(log);
+    }
+
+    @AfterEach
+    void stopRedis() {
+        ((Logger) LoggerFactory.getLogger(RedisOutageReporter.class)).detachAppender(log);
+        if (admission != null) {
+            admission.close();
+        }
+        redis.stop();
+        client.shutdown();
+    }
+
+    @Test
+    void theLocalPolicyKeepsLimitsPerInstanceWhileRedisIsDownAndRecoversOnItsOwn() {
+        warmUp();
+        admission = admission(RedisFailurePolicy.LOCAL);
+        admitWithin(key);
+        assertThat(inRedis(key)).isTrue();
+
+        redis.stop();
+
+        // The key's three requests a minute hold again, on this instance's own buckets.
+        for (int i = 0; i < 3; i++) {
+            admitWithin(key);
+        }
+        assertThat(refuseWithin(key).code()).isEqualTo("rate_limit_exceeded");
+        assertThat(fallbacks("local")).isEqualTo(4);
+        assertThat(degradedGauge()).isEqualTo(1);
+        assertThat(admission.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        redis.restart();
+        Principal probe = principal("tenant", "probe", roomy, roomy);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            clock.advance(RETRY_INTERVAL);
+            AdmissionContract.complete(admitWithin(probe), 1);
+            assertThat(degradedGauge()).isZero();
+        });
+
+        assertThat(admission.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        admitWithin(key);
+        assertThat(inRedis(key)).as("counted in Redis again").isTrue();
+        assertThat(logged(Level.WARN)).as("one warning for the outage, not one per request").isEqualTo(1);
+        assertThat(logged(Level.INFO)).isEqualTo(1);
+        assertThat(log.list.getFirst().getFormattedMessage()).contains("'local' failure policy");
+        assertThat(log.list.getLast().getFormattedMessage()).contains("Redis answers rate-limit calls again");
+    }
+
+    @Test
+    void aRedisThatHangsCostsAnAdmissionNoMoreThanTheTimeout() throws IOException {
+        warmUp();
+        admission = admission(RedisFailurePolicy.LOCAL);
+        AdmissionGrant before = admitWithin(key);
+        assertThat(inRedis(key)).isTrue();
+
+        pause(redis, Duration.ofSeconds(6));
+
+        for (int i = 0; i < 2; i++) {
+            admitWithin(key);
+        }
+        StepVerifier.create(before.complete(1)).expectComplete().verify(BOUND);
+        assertThat(fallbacks("local")).isEqualTo(2);
+        assertThat(log.list.getFirst().getFormattedMessage()).contains("'local' failure policy", "no answer within 300 ms");
+    }
+
+    @Test
+    void theAllowPolicyFailsOpen() {
+        admission = admission(RedisFailurePolicy.ALLOW);
+        redis.stop();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(admitWithin(key).headers()).isEmpty();
+        }
+        assertThat(fallbacks("allow")).isEqualTo(5);
+    }
+
+    @Test
+    void theRejectPolicyFailsClosed() {
+        admission = admission(RedisFailurePolicy.REJECT);
+        redis.stop();
+
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        StepVerifier.create(admission.admit(key, 1)).expectErrorSatisfies(error::set).verify(BOUND);
+
+        GatewayException unavailable = (GatewayException) error.get();
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(unavailable.code()).isEqualTo("rate_limiter_unavailable");
+        assertThat(fallbacks("reject")).isEqualTo(1);
+    }
+
+    @Test
+    void aGatewayStartedWhileRedisIsDownUsesRedisOnceItIsUp() {
+        redis.stop();
+        admission = admission(RedisFailurePolicy.LOCAL);
+
+        admitWithin(key);
+        assertThat(degradedGauge()).isEqualTo(1);
+
+        redis.restart();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            clock.advance(RETRY_INTERVAL);
+            AdmissionContract.complete(admitWithin(key), 1);
+            assertThat(degradedGauge()).isZero();
+        });
+        // A fallback leaves no trace in Redis: a newcomer found there was admitted by Redis. (The first calls
+        // on a reconnected client may still be slow on a busy machine, hence the retries.)
+        Principal newcomer = principal("tenant", "newcomer", roomy, roomy);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            clock.advance(RETRY_INTERVAL);
+            AdmissionContract.complete(admitWithin(newcomer), 1);
+            assertThat(inRedis(newcomer)).isTrue();
+        });
+    }
+
+    private RedisFailoverAdmission admission(RedisFailurePolicy policy) {
+        return admission(policy, REDIS_TIMEOUT, registry);
+    }
+
+    private RedisFailoverAdmission admission(RedisFailurePolicy policy, Duration timeout, SimpleMeterRegistry meters) {
+        RateLimitProperties properties = new RateLimitProperties(Backend.REDIS, policy, timeout, RETRY_INTERVAL,
+                prefix, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        return (RedisFailoverAdmission) RateLimitConfiguration.createAdmission(properties, client, clock,
+                Schedulers.parallel(), meters);
+    }
+
+    /**
+     * Connects the client and loads the scripts with a patient admission of its own, so that a slow first call
+     * on a busy machine does not count as an outage of the admission under test.
+     */
+    private void warmUp() {
+        try (RedisFailoverAdmission patient = admission(RedisFailurePolicy.REJECT, Duration.ofSeconds(10),
+                new SimpleMeterRegistry())) {
+            Principal warmUp = principal("tenant", "warm-up", roomy, roomy);
+            AdmissionContract.complete(AdmissionContract.admit(patient, warmUp, 1), 1);
+        }
+        log.list.clear();
+    }
+
+    private AdmissionGrant admitWithin(Principal principal) {
+        AtomicReference<AdmissionGrant> grant = new AtomicReference<>();
+        StepVerifier.create(admission.admit(principal, 1)).consumeNextWith(grant::set).expectComplete().verify(BOUND);
+        return grant.get();
+    }
+
+    private GatewayException refuseWithin(Principal principal) {
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        StepVerifier.create(admission.admit(principal, 1)).expectErrorSatisfies(error::set).verify(BOUND);
+        return (GatewayException) error.get();
+    }
+
+    private boolean inRedis(Principal principal) {
+        return client.getBucket(LimitSubject.key(principal, prefix).bucketKey(Dimension.REQUESTS)).isExists();
+    }
+
+    private double fallbacks(String policy) {
+        var counter = registry.find(RateLimitMetrics.FALLBACKS).tag("policy", policy).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double degradedGauge() {
+        return registry.get(RateLimitMetrics.DEGRADED).gauge().value();
+    }
+
+    private long logged(Level level) {
+        return log.list.stream().filter(event -> event.getLevel() == level).count();
+    }
+
+    /** {@code CLIENT PAUSE}: the server keeps its connections but answers no one, like a Redis that hangs. */
+    private static void pause(PrivateRedis redis, Duration duration) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", redis.port())) {
+            String millis = Long.toString(duration.toMillis());
+            String command = "*3\r\n$6\r\nCLIENT\r\n$5\r\nPAUSE\r\n$" + millis.length() + "\r\n" + millis + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(command.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[5];
+            assertThat(in.readNBytes(reply, 0, 5)).isEqualTo(5);
+            assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+        }
+    }
+}
