@@ -28,7 +28,7 @@ class ChatRoutes {
     }
 
     @Bean
-    RouterFunction<ServerResponse> chatRoutes(ChatCompletionsHandler chat, ModelsHandler models) {
+    RouterFunction<ServerResponse> chatRouterFunction(ChatCompletionsHandler chat, ModelsHandler models) {
         return RouterFunctions.route()
                 .POST("/v1/chat/completions", chat::handle)
                 .GET("/v1/models", models::handle)

@@ -1,0 +1,303 @@
+package dev.streamgate.gateway.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamgate.adapters.FakeOpenAiUpstream;
+import dev.streamgate.adapters.FakeReply;
+import dev.streamgate.gateway.testsupport.GatewayAdmin;
+import dev.streamgate.gateway.testsupport.GatewayAdmin.Limits;
+import dev.streamgate.gateway.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * The chat path end to end over real HTTP: the gateway on a free port with a real PostgreSQL, local rate limits
+ * and an OpenAI-compatible fake upstream, driven with a customer's API key issued through the admin API.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ChatCompletionsIT {
+    private static final String ADMIN_KEY = "sg-admin-chat-completions-it-0123456789";
+    private static final FakeOpenAiUpstream UPSTREAM = FakeOpenAiUpstream.start();
+    private static final TestPostgres.Database DB = TestPostgres.newDatabase();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("streamgate.database.url", DB::jdbcUrl);
+        registry.add("streamgate.database.username", DB::user);
+        registry.add("streamgate.database.password", DB::password);
+        registry.add("streamgate.ratelimit.backend", () -> "local");
+        registry.add("streamgate.auth.admin-key", () -> ADMIN_KEY);
+        registry.add("streamgate.demo.enabled", () -> "false");
+        registry.add("streamgate.chat.heartbeat-interval", () -> "200ms");
+        registry.add("streamgate.metering.flush-interval", () -> "100ms");
+        registry.add("streamgate.routing.retry.max-attempts", () -> "2");
+        registry.add("streamgate.routing.retry.initial-backoff", () -> "10ms");
+        registry.add("streamgate.routing.retry.max-backoff", () -> "20ms");
+        registry.add("streamgate.routing.retry.jitter", () -> "0");
+        registry.add("streamgate.deployments[0].id", () -> "fake-1");
+        registry.add("streamgate.deployments[0].model", () -> "fake");
+        registry.add("streamgate.deployments[0].provider", () -> "openai");
+        registry.add("streamgate.deployments[0].base-url", () -> UPSTREAM.baseUrl().toString());
+        registry.add("streamgate.deployments[0].price.input-per-million", () -> "1.00");
+        registry.add("streamgate.deployments[0].price.output-per-million", () -> "2.00");
+        registry.add("streamgate.deployments[1].id", () -> "echo");
+        registry.add("streamgate.deployments[1].model", () -> "echo");
+        registry.add("streamgate.deployments[1].provider", () -> "echo");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DatabaseClient database;
+
+    private WebTestClient client;
+    private String key;
+
+    @BeforeAll
+    void tenancy() {
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(20)).build();
+        key = new GatewayAdmin(client, ADMIN_KEY).tenantWithKey("acme", Limits.GENEROUS, Limits.GENEROUS,
+                List.of("fake", "echo"));
+    }
+
+    @BeforeEach
+    void resetUpstream() {
+        UPSTREAM.reset();
+    }
+
+    @AfterAll
+    void stopUpstream() {
+        UPSTREAM.close();
+    }
+
+    private static String body(String model, String text, boolean stream, String extra) {
+        return """
+                {"model":"%s","stream":%s,%s"messages":[{"role":"user","content":"%s"}]}"""
+                .formatted(model, stream, extra, text);
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> chat(String json) {
+        return client.post().uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json);
+    }
+
+    @Test
+    void nonStreamingAnswerIsOneCompletionWithUsageAndRateLimitHeaders() {
+        UPSTREAM.enqueue(FakeReply.tokens("Hello", " there").usage(7, 2));
+        var response = chat(body("fake", "hi", false, "")).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectHeader().exists("x-ratelimit-remaining-requests")
+                .expectHeader().exists("x-ratelimit-limit-tokens")
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("chat.completion")
+                .jsonPath("$.model").isEqualTo("fake")
+                .jsonPath("$.choices[0].message.role").isEqualTo("assistant")
+                .jsonPath("$.choices[0].message.content").isEqualTo("Hello there")
+                .jsonPath("$.choices[0].finish_reason").isEqualTo("stop")
+                .jsonPath("$.usage.prompt_tokens").isEqualTo(7)
+                .jsonPath("$.usage.completion_tokens").isEqualTo(2)
+                .returnResult();
+        String requestId = response.getResponseHeaders().getFirst("x-request-id");
+        assertThat(requestId).startsWith("chatcmpl-");
+        // The upstream is always called streaming, with the deployment's model name and the request id.
+        assertThat(UPSTREAM.lastRequest().bodyText()).contains("\"stream\":true");
+        assertThat(UPSTREAM.lastRequest().header("x-request-id")).isEqualTo(requestId);
+
+        Map<String, Object> row = awaitUsage(requestId);
+        assertThat(row).containsEntry("tenant_id", "acme").containsEntry("deployment_id", "fake-1")
+                .containsEntry("prompt_tokens", 7).containsEntry("completion_tokens", 2)
+                .containsEntry("estimated", false).containsEntry("status", "completed")
+                .containsEntry("finish_reason", "stop");
+        // 7 * 1.00 / 1e6 + 2 * 2.00 / 1e6
+        assertThat(new java.math.BigDecimal(row.get("cost").toString()))
+                .isEqualByComparingTo("0.000011");
+    }
+
+    @Test
+    void streamingAnswerIsOpenAiChunksEndingWithUsageAndDone() {
+        UPSTREAM.enqueue(FakeReply.tokens("Hel", "lo").usage(5, 2));
+        List<String> data = sse(body("fake", "hi", true, "\"stream_options\":{\"include_usage\":true},"));
+        assertThat(data).hasSize(6);
+        assertThat(data.get(0)).contains("\"object\":\"chat.completion.chunk\"")
+                .contains("\"delta\":{\"role\":\"assistant\",\"content\":\"\"}").contains("\"usage\":null");
+        assertThat(data.get(1)).contains("\"delta\":{\"content\":\"Hel\"}");
+        assertThat(data.get(2)).contains("\"delta\":{\"content\":\"lo\"}");
+        assertThat(data.get(3)).contains("\"delta\":{}").contains("\"finish_reason\":\"stop\"");
+        assertThat(data.get(4)).contains("\"choices\":[]")
+                .contains("\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}");
+        assertThat(data.get(5)).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void aSilentUpstreamGetsHeartbeatsUntilItsFirstToken() {
+        UPSTREAM.enqueue(FakeReply.tokens("late").firstTokenDelay(Duration.ofMillis(900)));
+        List<String> lines = rawSse(body("fake", "hi", true, ""));
+        int firstData = lines.indexOf(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow());
+        assertThat(lines.subList(0, firstData)).filteredOn(l -> l.startsWith(":")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).contains("data: [DONE]");
+    }
+
+    @Test
+    void anUpstreamFailingMidStreamEndsTheStreamWithAnErrorEventNotDone() {
+        UPSTREAM.enqueue(FakeReply.tokens("a", "b", "c", "d").dropAfter(2));
+        List<String> data = sse(body("fake", "hi", true, ""));
+        assertThat(data.getLast()).contains("\"error\"").contains("upstream_error");
+        assertThat(data).doesNotContain("[DONE]");
+        assertThat(data).anySatisfy(d -> assertThat(d).contains("\"content\":\"a\""));
+    }
+
+    @Test
+    void whenEveryAttemptFailsBeforeTheFirstTokenTheClientGetsAnHttpError() {
+        UPSTREAM.defaultReply(FakeReply.status(500));
+        chat(body("fake", "hi", true, "")).exchange()
+                .expectStatus().isEqualTo(502)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("upstream_error")
+                .jsonPath("$.error.code").isEqualTo("upstream_error");
+        assertThat(UPSTREAM.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void retriesBeforeTheFirstTokenAreInvisibleToTheClient() {
+        UPSTREAM.enqueue(FakeReply.status(503), FakeReply.tokens("ok"));
+        chat(body("fake", "hi", false, "")).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.choices[0].message.content").isEqualTo("ok");
+        assertThat(UPSTREAM.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientThatDisconnectsCancelsTheUpstreamWithinOneSecond() {
+        String[] tokens = new String[200];
+        java.util.Arrays.fill(tokens, "x ");
+        UPSTREAM.enqueue(FakeReply.tokens(tokens).tokenDelay(Duration.ofMillis(50)));
+        Flux<String> stream = WebClient.create("http://127.0.0.1:" + port).post().uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("fake", "hi", true, ""))
+                .retrieve().bodyToFlux(String.class);
+        StepVerifier.create(stream.take(3)).expectNextCount(3).expectComplete().verify(Duration.ofSeconds(10));
+        StepVerifier.create(UPSTREAM.cancellation()).expectNextCount(1).expectComplete()
+                .verify(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aCancelledStreamIsMeteredOnceAsCancelled() {
+        String[] tokens = new String[200];
+        java.util.Arrays.fill(tokens, "y ");
+        UPSTREAM.enqueue(FakeReply.tokens(tokens).tokenDelay(Duration.ofMillis(50)));
+        var exchange = WebClient.create("http://127.0.0.1:" + port).post().uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("fake", "cancel me", true, ""))
+                .exchangeToFlux(response -> Flux.just(response.headers().asHttpHeaders()
+                        .getFirst("x-request-id")).concatWith(response.bodyToFlux(String.class).take(3)));
+        List<String> seen = exchange.collectList().block(Duration.ofSeconds(10));
+        String requestId = seen.getFirst();
+        Map<String, Object> row = awaitUsage(requestId);
+        assertThat(row).containsEntry("status", "cancelled").containsEntry("estimated", true);
+        assertThat((Integer) row.get("completion_tokens")).isPositive();
+        Long rows = database.sql("select count(*) from usage_records where request_id = :id")
+                .bind("id", requestId).map(r -> r.get(0, Long.class)).one().block(Duration.ofSeconds(5));
+        assertThat(rows).isEqualTo(1L);
+    }
+
+    @Test
+    void invalidFieldsAreRejectedNamingTheParam() {
+        chat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("model")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error");
+        chat(body("fake", "hi", false, "\"temperature\":3,")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("temperature");
+        chat(body("fake", "hi", false, "\"n\":2,")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("n");
+        chat("{not json").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_json");
+        assertThat(UPSTREAM.requestCount()).isZero();
+    }
+
+    @Test
+    void unknownAndUnlicensedModelsAreRefused() {
+        chat(body("nope", "hi", false, "")).exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_found")
+                .jsonPath("$.error.param").isEqualTo("model");
+    }
+
+    @Test
+    void missingCredentialsGetOpenAiStyle401() {
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("fake", "hi", false, "")).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.type").isEqualTo("authentication_error");
+        assertThat(UPSTREAM.requestCount()).isZero();
+    }
+
+    @Test
+    void modelsListsWhatThePlanAllows() {
+        client.get().uri("/v1/models").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("list")
+                .jsonPath("$.data[*].id").isEqualTo(List.of("echo", "fake"));
+    }
+
+    @Test
+    void theEchoModelStreamsTheLastUserMessageBack() {
+        List<String> data = sse(body("echo", "one two three", true, ""));
+        String text = String.join("", data.stream().filter(d -> d.contains("\"content\":\""))
+                .map(d -> d.replaceAll(".*\"content\":\"([^\"]*)\".*", "$1")).toList());
+        assertThat(text).isEqualTo("one two three");
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+    }
+
+    /** The {@code data:} payloads of an SSE response. */
+    private List<String> sse(String json) {
+        return rawSse(json).stream().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+    }
+
+    private List<String> rawSse(String json) {
+        String text = chat(json).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody();
+        return text.lines().filter(l -> !l.isEmpty()).toList();
+    }
+
+    private Map<String, Object> awaitUsage(String requestId) {
+        return Mono.defer(() -> database.sql("select * from usage_records where request_id = :id")
+                        .bind("id", requestId).fetch().one())
+                .repeatWhenEmpty(50, attempts -> attempts.delayElements(Duration.ofMillis(100)))
+                .block(Duration.ofSeconds(10));
+    }
+}
