@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.streamgate.adapters.AdapterFactory;
 import dev.streamgate.adapters.DeploymentRouter;
 import dev.streamgate.gateway.deployments.DeploymentCatalog;
+import dev.streamgate.gateway.worker.WorkerAdapters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ class RoutingConfiguration {
     @Bean(destroyMethod = "close")
     DeploymentRouter deploymentRouter(DeploymentCatalog catalog, RoutingProperties properties,
                                       MeterRegistry registry, Clock clock) {
-        return DeploymentRouter.builder(AdapterFactory.standard(clock, Schedulers.parallel()))
+        AdapterFactory adapters = WorkerAdapters.register(AdapterFactory.standard(clock, Schedulers.parallel()), registry);
+        return DeploymentRouter.builder(adapters)
                 .retry(properties.retry())
                 .circuitBreaker(properties.circuitBreaker())
                 .meterRegistry(registry)
