@@ -68,6 +68,9 @@ class TwoInstancesIT {
                         "--streamgate.ratelimit.backend=redis",
                         "--streamgate.ratelimit.key-prefix=" + redisPrefix,
                         "--streamgate.redis.url=" + TestRedis.address(),
+                        // What is under test is sharing while Redis answers: a loaded CI machine must not push
+                        // admissions onto the per-instance fallback (tested in RedisFailoverAdmissionIT).
+                        "--streamgate.ratelimit.redis-timeout=5s",
                         "--streamgate.auth.admin-key=" + ADMIN_KEY,
                         "--streamgate.demo.enabled=false",
                         "--streamgate.deployments[0].id=echo",
