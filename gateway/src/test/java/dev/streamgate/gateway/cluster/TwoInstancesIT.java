@@ -69,7 +69,7 @@ class TwoInstancesIT {
                         "--streamgate.ratelimit.key-prefix=" + redisPrefix,
                         "--streamgate.redis.url=" + TestRedis.address(),
                         // What is under test is sharing while Redis answers: a loaded CI machine must not push
-                        // admissions onto the per-instance fallback (tested in RedisFailoverAdmissionIT).
+                        // admissions onto the per-instance fallback (tested in RedisFailoverIT).
                         "--streamgate.ratelimit.redis-timeout=5s",
                         "--streamgate.auth.admin-key=" + ADMIN_KEY,
                         "--streamgate.demo.enabled=false",
