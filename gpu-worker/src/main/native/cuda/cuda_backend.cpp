@@ -40,12 +40,16 @@ class CudaBackend final : public Backend {
 public:
     CudaBackend(const Model &model, const sg_engine_params &params);
     ~CudaBackend() override;
+    CudaBackend(const CudaBackend &) = delete;
+    CudaBackend &operator=(const CudaBackend &) = delete;
 
     const char *name() const override { return name_.c_str(); }
     int kv_num_blocks() const override { return kv_blocks_; }
     void step(const StepBatch &batch, const sg_step_output &out) override;
 
 private:
+    void start(const Model &model, const sg_engine_params &params);
+    void release() noexcept;
     void grow(const StepBatch &b, int padded);
     void upload(const DeviceBatchPlan &plan);
     void clear_graphs();
@@ -99,6 +103,15 @@ CudaBackend::CudaBackend(const Model &model, const sg_engine_params &params)
       max_logprobs_(params.max_logprobs),
       graph_max_(params.cuda_graph_max_batch),
       graphs_enabled_(params.cuda_graph_max_batch > 0) {
+    try {
+        start(model, params);
+    } catch (...) {
+        release();  // the destructor does not run for a constructor that throws
+        throw;
+    }
+}
+
+void CudaBackend::start(const Model &model, const sg_engine_params &params) {
     SG_CUDA_CHECK(cudaSetDevice(device_));
     cudaDeviceProp props{};
     SG_CUDA_CHECK(cudaGetDeviceProperties(&props, device_));
@@ -164,12 +177,16 @@ CudaBackend::CudaBackend(const Model &model, const sg_engine_params &params)
     SG_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
-CudaBackend::~CudaBackend() {
+CudaBackend::~CudaBackend() { release(); }
+
+void CudaBackend::release() noexcept {
     cudaSetDevice(device_);
     if (stream_ != nullptr) cudaStreamSynchronize(stream_);
     clear_graphs();
     if (handle_ != nullptr) cublas_->destroy(handle_);
     if (stream_ != nullptr) cudaStreamDestroy(stream_);
+    handle_ = nullptr;
+    stream_ = nullptr;
 }
 
 void CudaBackend::clear_graphs() {

@@ -87,14 +87,16 @@ __device__ double block_exclusive_scan(double v, Shared &sh) {
     if (lane == 31) sh.dscratch[warp] = inclusive;
     __syncthreads();
     if (warp == 0) {
-        const double total = lane < kWarps ? sh.dscratch[lane] : 0.0;
-        double running = total;
+        double running = lane < kWarps ? sh.dscratch[lane] : 0.0;
 #pragma unroll
         for (int o = 1; o < 32; o <<= 1) {
             const double up = __shfl_up_sync(0xffffffffu, running, o);
             if (lane >= o) running += up;
         }
-        if (lane < kWarps) sh.dscratch[lane] = running - total;  // exclusive per warp: exact, totals are added in order
+        double before_warp = __shfl_up_sync(0xffffffffu, running, 1);
+        if (lane == 0) before_warp = 0.0;
+        __syncwarp();
+        if (lane < kWarps) sh.dscratch[lane] = before_warp;
     }
     __syncthreads();
     return sh.dscratch[warp] + exclusive;

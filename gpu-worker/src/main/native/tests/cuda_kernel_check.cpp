@@ -3,7 +3,7 @@
 // backend against the CPU backend on a random model through chunked prefill and decode, and graph replay
 // against eager execution. Needs a GPU; bench/gpu/run.sh runs it (and once more under compute-sanitizer
 // with --quick). Exit status 0 only when every check passed.
-//   sg_cuda_check [--quick] [--seed N]
+//   sg_cuda_check [--quick] [--seed N] [--probe]   (--probe: only say whether the CUDA backend can run; exit 0 if so)
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -735,17 +735,23 @@ void time_gemv() {
 }  // namespace
 
 int main(int argc, char **argv) {
+    bool probe = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+        else if (std::strcmp(argv[i], "--probe") == 0) probe = true;
         else if (std::strcmp(argv[i], "--seed") == 0 && i + 1 < argc) rng.seed(std::strtoull(argv[++i], nullptr, 10));
         else {
-            std::fprintf(stderr, "usage: sg_cuda_check [--quick] [--seed N]\n");
+            std::fprintf(stderr, "usage: sg_cuda_check [--quick] [--seed N] [--probe]\n");
             return 2;
         }
     }
     if (sg_backend_probe(SG_BACKEND_CUDA) != SG_OK) {
         std::printf("sg_cuda_check: the CUDA backend cannot run here: %s\n", sg_last_error());
         return 3;
+    }
+    if (probe) {
+        std::printf("sg_cuda_check: the CUDA backend can run here\n");
+        return 0;
     }
     cudaDeviceProp props{};
     cudaGetDeviceProperties(&props, 0);
