@@ -53,9 +53,9 @@ CUBLAS_DIR=""
 for d in ${STREAMGATE_CUBLAS_DIR:-} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
          $(python3 - <<'PY' 2>/dev/null
 import importlib.util, os
-spec = importlib.util.find_spec("nvidia.cublas")
-if spec and spec.submodule_search_locations:
-    for p in spec.submodule_search_locations: print(os.path.join(p, "lib"))
+spec = importlib.util.find_spec("nvidia")  # pip's CUDA wheels: nvidia/cublas/lib (12) or nvidia/cu13/lib (13)
+for p in (spec.submodule_search_locations or []) if spec else []:
+    for sub in ("cu13", "cublas", "cu12"): print(os.path.join(p, sub, "lib"))
 PY
 ); do
   if [ -e "$d/libcublas.so.13" ] || [ -e "$d/libcublas.so.12" ]; then CUBLAS_DIR=$d; break; fi

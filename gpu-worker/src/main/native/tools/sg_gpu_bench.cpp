@@ -206,9 +206,11 @@ int main(int argc, char **argv) {
     }
 
     std::vector<Result> results;
-    for (int round = -1; round < static_cast<int>(o.concurrency.size()); ++round) {
-        // Round -1 is a warm-up at the largest concurrency: it captures the graphs the measured rounds replay.
-        const int n = round < 0 ? max_concurrency : o.concurrency[round];
+    const int rounds = static_cast<int>(o.concurrency.size());
+    for (int round = -rounds; round < rounds; ++round) {
+        // Negative rounds are short warm-ups at each concurrency: they capture the graphs the measured rounds replay.
+        const int n = o.concurrency[round < 0 ? round + rounds : round];
+        const int gen = round < 0 ? 2 : o.gen;
         std::vector<std::vector<int32_t>> tokens(n), tables(n);
         std::vector<int> cached(n, 0), generated(n, 0);
         std::vector<double> first_token(n, 0);
@@ -230,7 +232,7 @@ int main(int argc, char **argv) {
             int budget = o.budget;
             bool all_decode = true;
             for (int s = 0; s < n; ++s) {  // decode tokens first, then prefill chunks while the budget lasts
-                if (generated[s] >= o.gen || cached[s] < o.prompt) continue;
+                if (generated[s] >= gen || cached[s] < o.prompt) continue;
                 sg_batch_entry e;
                 std::memset(&e, 0, sizeof e);
                 e.tokens = tokens[s].data() + cached[s];
