@@ -12,6 +12,7 @@
 #include "../engine/dtype.h"
 #include "../engine/errors.h"
 #include "../engine/kv_cache.h"
+#include "../engine/memory_plan.h"
 #include "../engine/sampler.h"
 #include "kernels.h"
 #include "thread_pool.h"
@@ -23,13 +24,19 @@ namespace {
 // handing work to the team costs microseconds when cores are free, and far more when they are shared.
 constexpr double kParallelWork = 1 << 18;
 
+int pool_blocks(const ModelDims &dims, const sg_engine_params &p) {
+    if (p.kv_num_blocks > 0) return p.kv_num_blocks;
+    const uint64_t per_block = kv_bytes_per_block(dims, p.kv_block_size, static_cast<int>(dtype_size(p.kv_dtype)));
+    return kv_blocks_for_budget(static_cast<uint64_t>(p.kv_cache_mib) << 20, per_block, "kv_cache_mib");
+}
+
 class CpuBackend final : public Backend {
 public:
     CpuBackend(const Model &model, const sg_engine_params &params, const CpuKernels &kernels)
         : model_(model),
           d_(model.dims()),
           k_(kernels),
-          kv_(model.dims(), params.kv_block_size, params.kv_num_blocks, params.kv_dtype),
+          kv_(model.dims(), params.kv_block_size, pool_blocks(model.dims(), params), params.kv_dtype),
           threads_(params.n_threads > 0 ? params.n_threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
           pool_(threads_),
           max_logprobs_(params.max_logprobs),
@@ -38,6 +45,7 @@ public:
           samplers_(threads_) {}
 
     const char *name() const override { return name_.c_str(); }
+    int kv_num_blocks() const override { return kv_.num_blocks(); }
 
     void step(const StepBatch &b, const sg_step_output &out) override;
 

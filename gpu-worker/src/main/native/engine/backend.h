@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "batch.h"
 #include "model.h"
@@ -22,9 +23,20 @@ public:
     // out.tokens/logprobs/top_* for each sampling entry (in sample_slot order) and, when the batch's
     // logits mode asks, out.logits with n_returned_logit_rows rows.
     virtual void step(const StepBatch &batch, const sg_step_output &out) = 0;
+
+    // Blocks in this backend's KV pool (ids 0 .. n-1 are the scheduler's).
+    virtual int kv_num_blocks() const = 0;
 };
 
-// The CPU backend; `simd` false forces the scalar kernels.
+// The CPU backend; `simd` false forces the scalar kernels. Its pool has params.kv_num_blocks blocks, or
+// as many as params.kv_cache_mib holds when that is 0.
 std::unique_ptr<Backend> make_cpu_backend(const Model &model, const sg_engine_params &params, bool simd);
+
+// Empty when a CUDA backend can run on `device` in this process, else why not (no CUDA in this build, no
+// driver, no device, no cuBLAS). Cheap after the first call. Defined in cuda/ (or engine/no_cuda.cpp).
+std::string cuda_unavailable_reason(int device);
+
+// The CUDA backend (weights copied to the device as bf16); call only when cuda_unavailable_reason is empty.
+std::unique_ptr<Backend> make_cuda_backend(const Model &model, const sg_engine_params &params);
 
 }  // namespace sg

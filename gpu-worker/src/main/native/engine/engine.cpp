@@ -17,7 +17,8 @@
 // Java writes these structs as raw bytes, field i at offset 4*i (see the header).
 static_assert(sizeof(sg_model_config) == 18 * 4, "sg_model_config must stay 18 32-bit fields");
 static_assert(offsetof(sg_model_config, rope_original_max_position_embeddings) == 17 * 4, "sg_model_config layout");
-static_assert(sizeof(sg_engine_params) == 6 * 4, "sg_engine_params must stay 6 32-bit fields");
+static_assert(sizeof(sg_engine_params) == 11 * 4, "sg_engine_params must stay 11 32-bit fields");
+static_assert(offsetof(sg_engine_params, device) == 10 * 4, "sg_engine_params layout");
 
 struct sg_engine {
     std::unique_ptr<sg::Model> model;
@@ -52,12 +53,25 @@ int guarded(Body &&body) {
 
 void validate_params(const sg_engine_params &p) {
     using sg::fail;
-    if (p.backend != SG_BACKEND_AUTO && p.backend != SG_BACKEND_CPU && p.backend != SG_BACKEND_CPU_SCALAR)
-        fail(SG_ERR_UNSUPPORTED, "engine params: backend %d is not available in this build", p.backend);
+    if (p.backend != SG_BACKEND_AUTO && p.backend != SG_BACKEND_CPU && p.backend != SG_BACKEND_CPU_SCALAR &&
+        p.backend != SG_BACKEND_CUDA)
+        fail(SG_ERR_UNSUPPORTED, "engine params: unknown backend %d", p.backend);
     if (p.n_threads < 0) fail(SG_ERR_INVALID_ARGUMENT, "engine params: n_threads must be >= 0, got %d", p.n_threads);
     if (p.kv_block_size < 1 || p.kv_block_size > 4096)
         fail(SG_ERR_INVALID_ARGUMENT, "engine params: kv_block_size must be in [1, 4096], got %d", p.kv_block_size);
-    if (p.kv_num_blocks < 1) fail(SG_ERR_INVALID_ARGUMENT, "engine params: kv_num_blocks must be >= 1, got %d", p.kv_num_blocks);
+    if (p.kv_num_blocks < 0) fail(SG_ERR_INVALID_ARGUMENT, "engine params: kv_num_blocks must be >= 0, got %d", p.kv_num_blocks);
+    if (p.kv_num_blocks == 0 && p.kv_cache_mib < 1)
+        fail(SG_ERR_INVALID_ARGUMENT, "engine params: kv_cache_mib must be >= 1 when kv_num_blocks is 0, got %d",
+             p.kv_cache_mib);
+    if (!(p.kv_memory_fraction > 0.0f && p.kv_memory_fraction <= 1.0f))
+        fail(SG_ERR_INVALID_ARGUMENT, "engine params: kv_memory_fraction must be in (0, 1], got %g",
+             static_cast<double>(p.kv_memory_fraction));
+    if (p.max_batch_tokens < 0 || p.max_batch_tokens > (1 << 20))
+        fail(SG_ERR_INVALID_ARGUMENT, "engine params: max_batch_tokens must be in [0, 1048576], got %d", p.max_batch_tokens);
+    if (p.cuda_graph_max_batch < 0 || p.cuda_graph_max_batch > 4096)
+        fail(SG_ERR_INVALID_ARGUMENT, "engine params: cuda_graph_max_batch must be in [0, 4096], got %d",
+             p.cuda_graph_max_batch);
+    if (p.device < 0) fail(SG_ERR_INVALID_ARGUMENT, "engine params: device must be >= 0, got %d", p.device);
     if (p.kv_dtype != SG_DTYPE_F32 && p.kv_dtype != SG_DTYPE_BF16)
         fail(SG_ERR_UNSUPPORTED, "engine params: kv_dtype must be SG_DTYPE_F32 or SG_DTYPE_BF16, got %d", p.kv_dtype);
     if (p.max_logprobs < 0 || p.max_logprobs > 1024)
@@ -65,8 +79,19 @@ void validate_params(const sg_engine_params &p) {
 }
 
 sg::StepBatch plan(const sg_engine *engine, const sg_batch_entry *entries, int32_t n, int32_t logits_mode) {
-    const sg::KvGeometry kv{engine->params.kv_block_size, engine->params.kv_num_blocks};
+    const sg::KvGeometry kv{engine->params.kv_block_size, engine->backend->kv_num_blocks()};
     return sg::plan_step(entries, n, logits_mode, engine->model->dims(), kv, engine->params.max_logprobs);
+}
+
+// AUTO takes CUDA only when it can run here; a CUDA backend that then fails to start (a model too large for
+// the device, say) is an error, not a silent move to the CPU.
+std::unique_ptr<sg::Backend> make_backend(const sg::Model &model, const sg_engine_params &params) {
+    if (params.backend == SG_BACKEND_CUDA || params.backend == SG_BACKEND_AUTO) {
+        const std::string reason = sg::cuda_unavailable_reason(params.device);
+        if (reason.empty()) return sg::make_cuda_backend(model, params);
+        if (params.backend == SG_BACKEND_CUDA) sg::fail(SG_ERR_UNSUPPORTED, "CUDA backend: %s", reason.c_str());
+    }
+    return sg::make_cpu_backend(model, params, params.backend != SG_BACKEND_CPU_SCALAR);
 }
 
 }  // namespace
@@ -83,7 +108,28 @@ sg_engine_params sg_engine_default_params(void) {
     p.kv_num_blocks = 256;
     p.kv_dtype = SG_DTYPE_F32;
     p.max_logprobs = 20;
+    p.kv_cache_mib = 256;
+    p.kv_memory_fraction = 0.9f;
+    p.max_batch_tokens = 8192;
+    p.cuda_graph_max_batch = 256;
+    p.device = 0;
     return p;
+}
+
+int sg_backend_probe(int32_t backend) {
+    return guarded([&] {
+        switch (backend) {
+            case SG_BACKEND_AUTO:
+            case SG_BACKEND_CPU:
+            case SG_BACKEND_CPU_SCALAR: return;
+            case SG_BACKEND_CUDA: {
+                const std::string reason = sg::cuda_unavailable_reason(0);
+                if (!reason.empty()) sg::fail(SG_ERR_UNSUPPORTED, "%s", reason.c_str());
+                return;
+            }
+            default: sg::fail(SG_ERR_UNSUPPORTED, "unknown backend %d", backend);
+        }
+    });
 }
 
 int sg_engine_create(const sg_model_config *config, const sg_tensor_info *tensors, int32_t n_tensors,
@@ -96,7 +142,7 @@ int sg_engine_create(const sg_model_config *config, const sg_tensor_info *tensor
         auto engine = std::make_unique<sg_engine>();
         engine->params = *params;
         engine->model = std::make_unique<sg::Model>(*config, tensors, n_tensors);
-        engine->backend = sg::make_cpu_backend(*engine->model, *params, params->backend != SG_BACKEND_CPU_SCALAR);
+        engine->backend = make_backend(*engine->model, *params);
         *out = engine.release();
     });
 }
@@ -106,6 +152,8 @@ void sg_engine_free(sg_engine *engine) { delete engine; }
 const char *sg_engine_backend_name(const sg_engine *engine) {
     return engine == nullptr ? "" : engine->backend->name();
 }
+
+int32_t sg_engine_kv_num_blocks(const sg_engine *engine) { return engine == nullptr ? 0 : engine->backend->kv_num_blocks(); }
 
 int sg_engine_step(sg_engine *engine, const sg_batch_entry *entries, int32_t n_entries, int32_t logits_mode,
                    sg_step_output *out) {

@@ -5,15 +5,10 @@
 #include <limits>
 #include <numeric>
 
+#include "sample_uniform.h"
+
 namespace sg {
 namespace {
-
-uint64_t splitmix64(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
 
 // Lowest id wins ties, so every filter and the argmax are deterministic.
 int argmax(const float *values, int n) {
@@ -25,10 +20,7 @@ int argmax(const float *values, int n) {
 
 }  // namespace
 
-double sample_uniform(uint64_t seed, int64_t position) {
-    const uint64_t bits = splitmix64(splitmix64(seed) ^ static_cast<uint64_t>(position));
-    return static_cast<double>(bits >> 11) * 0x1.0p-53;
-}
+double sample_uniform(uint64_t seed, int64_t position) { return uniform_draw(seed, position); }
 
 void Sampler::apply_penalties(const sg_batch_entry &e, int vocab) {
     const sg_sampling_params &s = e.sampling;

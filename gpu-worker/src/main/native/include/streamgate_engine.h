@@ -56,6 +56,7 @@ SG_API const char *sg_last_error(void);
 #define SG_BACKEND_AUTO 0       /* the best backend this build and machine offer */
 #define SG_BACKEND_CPU 1        /* CPU with the widest SIMD the processor supports */
 #define SG_BACKEND_CPU_SCALAR 2 /* CPU without SIMD kernels (reference and fallback) */
+#define SG_BACKEND_CUDA 3       /* an NVIDIA GPU through CUDA (builds made where nvcc was found) */
 
 /* ---- model description -------------------------------------------------------------------- */
 /* All fields are 32-bit so that the struct has one layout everywhere (callers such as the JNI
@@ -100,17 +101,34 @@ typedef struct sg_tensor_info {
 /* ---- engine --------------------------------------------------------------------------------- */
 typedef struct sg_engine sg_engine;
 
-/* Engine parameters; 32-bit fields only (same layout rule as sg_model_config). */
+/* Engine parameters; 32-bit fields only (same layout rule as sg_model_config).
+ *
+ * Backend choice: SG_BACKEND_AUTO runs CUDA when this build has it and a device is usable (the CUDA
+ * runtime finds a driver and at least one GPU, and cuBLAS can be loaded), the CPU otherwise; an explicit
+ * SG_BACKEND_CUDA that cannot run fails with SG_ERR_UNSUPPORTED and the reason (see sg_backend_probe).
+ * The CUDA backend keeps weights in bf16 on the device and its KV pool in bf16 (kv_dtype is ignored). */
 typedef struct sg_engine_params {
     int32_t backend;       /* SG_BACKEND_* */
     int32_t n_threads;     /* CPU worker threads; 0: one per available core */
     int32_t kv_block_size; /* tokens per KV block */
-    int32_t kv_num_blocks; /* blocks in the pool */
-    int32_t kv_dtype;      /* SG_DTYPE_F32 or SG_DTYPE_BF16 (halves the pool, rounds K/V) */
+    int32_t kv_num_blocks; /* blocks in the pool; 0: size the pool from memory (below) */
+    int32_t kv_dtype;      /* SG_DTYPE_F32 or SG_DTYPE_BF16 (halves the pool, rounds K/V); CPU only */
     int32_t max_logprobs;  /* most top alternatives a sampling entry may ask for */
+    int32_t kv_cache_mib;  /* CPU, kv_num_blocks 0: the pool's size in MiB */
+    float kv_memory_fraction;     /* CUDA, kv_num_blocks 0: share of the device memory left free after
+                                   * weights and work buffers that the pool takes, in (0, 1] */
+    int32_t max_batch_tokens;     /* CUDA: tokens per step the work buffers are first sized for (larger
+                                   * steps grow them); 0: 8192 */
+    int32_t cuda_graph_max_batch; /* CUDA: decode-only steps of up to this many sequences replay captured
+                                   * graphs; 0: no graphs */
+    int32_t device;               /* CUDA: device ordinal */
 } sg_engine_params;
 
 SG_API sg_engine_params sg_engine_default_params(void);
+
+/* Whether `backend` can run here: SG_OK, or SG_ERR_UNSUPPORTED with the reason in sg_last_error()
+ * (e.g. "this build has no CUDA backend", "no CUDA device: ..."). SG_BACKEND_AUTO is always available. */
+SG_API int sg_backend_probe(int32_t backend);
 
 /* Validates the config, binds and shape-checks every tensor the architecture needs (a missing or
  * mis-shaped tensor fails with SG_ERR_MODEL naming it, expected and actual shape), allocates the KV
@@ -120,8 +138,11 @@ SG_API int sg_engine_create(const sg_model_config *config, const sg_tensor_info 
 
 SG_API void sg_engine_free(sg_engine *engine);
 
-/* The backend actually running: "cpu-avx2", "cpu-scalar", later "cuda". Owned by the engine. */
+/* The backend actually running: "cpu-avx2", "cpu-scalar", "cuda-sm90" (compute capability). Owned by the engine. */
 SG_API const char *sg_engine_backend_name(const sg_engine *engine);
+
+/* Blocks in the KV pool (as sized at creation); valid block ids are 0 .. n-1. */
+SG_API int32_t sg_engine_kv_num_blocks(const sg_engine *engine);
 
 /* ---- one step --------------------------------------------------------------------------------- */
 /* How to pick a token. temperature 0 is greedy (argmax, lowest id on ties). Filters are off at

@@ -77,6 +77,10 @@ jstring backend_name(JNIEnv *env, jclass, jlong handle) {
     return env->NewStringUTF(sg_engine_backend_name(engine_of(handle)));
 }
 
+jint kv_blocks(JNIEnv *, jclass, jlong handle) { return sg_engine_kv_num_blocks(engine_of(handle)); }
+
+jint probe_backend(JNIEnv *, jclass, jint backend) { return sg_backend_probe(backend); }
+
 jint step_packed(JNIEnv *env, jclass, jlong handle, jobject batch, jint batch_bytes, jobject out, jint out_bytes) {
     return sg_engine_step_packed(engine_of(handle), env->GetDirectBufferAddress(batch), static_cast<size_t>(batch_bytes),
                                  env->GetDirectBufferAddress(out), static_cast<size_t>(out_bytes));
@@ -89,6 +93,8 @@ const JNINativeMethod kMethods[] = {
      reinterpret_cast<void *>(create)},
     {const_cast<char *>("free"), const_cast<char *>("(J)V"), reinterpret_cast<void *>(free_engine)},
     {const_cast<char *>("backendName"), const_cast<char *>("(J)Ljava/lang/String;"), reinterpret_cast<void *>(backend_name)},
+    {const_cast<char *>("kvBlocks"), const_cast<char *>("(J)I"), reinterpret_cast<void *>(kv_blocks)},
+    {const_cast<char *>("probeBackend"), const_cast<char *>("(I)I"), reinterpret_cast<void *>(probe_backend)},
     {const_cast<char *>("stepPacked"), const_cast<char *>("(JLjava/nio/ByteBuffer;ILjava/nio/ByteBuffer;I)I"),
      reinterpret_cast<void *>(step_packed)},
 };

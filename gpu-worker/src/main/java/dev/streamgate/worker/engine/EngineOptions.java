@@ -1,26 +1,56 @@
 package dev.streamgate.worker.engine;
 
 /**
- * How to run a model: the compute backend, CPU threads and the paged KV pool.
+ * How to run a model: the compute backend, CPU threads, the paged KV pool and the GPU's settings.
  *
- * @param backend      which backend to run ({@link ComputeBackend#AUTO} picks the best available)
+ * @param backend      which backend to run ({@link ComputeBackend#AUTO}: CUDA when this build and machine can, else
+ *                     the CPU)
  * @param threads      CPU worker threads, 0 for one per available core
  * @param kvBlockSize  tokens per KV block
- * @param kvBlocks     blocks in the KV pool; 0 sizes the pool from {@code kvCacheBytes}
- * @param kvCacheBytes memory for the KV pool when {@code kvBlocks} is 0
- * @param kvDtype      storage of cached keys and values
+ * @param kvBlocks     blocks in the KV pool; 0 sizes the pool from memory: {@code kvCacheBytes} (whole MiB) on the
+ *                     CPU, {@link Gpu#kvMemoryFraction()} of the free device memory on a GPU
+ * @param kvCacheBytes memory for a CPU KV pool when {@code kvBlocks} is 0
+ * @param kvDtype      storage of cached keys and values on the CPU (a GPU pool is always bf16)
  * @param maxLogprobs  the most top alternatives one request may ask for
+ * @param gpu          settings the CUDA backend reads
  */
 public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize, int kvBlocks, long kvCacheBytes,
-                            KvCacheDtype kvDtype, int maxLogprobs) {
+                            KvCacheDtype kvDtype, int maxLogprobs, Gpu gpu) {
 
-    public enum ComputeBackend { AUTO, CPU, CPU_SCALAR }
+    public enum ComputeBackend { AUTO, CPU, CPU_SCALAR, CUDA }
 
     public enum KvCacheDtype { F32, BF16 }
+
+    /**
+     * The CUDA backend's settings.
+     *
+     * @param device           CUDA device ordinal
+     * @param kvMemoryFraction share of the device memory free after weights and work buffers that the KV pool takes
+     *                         (when {@code kvBlocks} is 0), in (0, 1]
+     * @param maxBatchTokens   tokens per step the work buffers are first sized for (larger steps grow them)
+     * @param graphMaxBatch    decode-only steps of up to this many sequences replay captured CUDA graphs; 0 = none
+     */
+    public record Gpu(int device, double kvMemoryFraction, int maxBatchTokens, int graphMaxBatch) {
+        public Gpu {
+            if (device < 0) throw new IllegalArgumentException("gpu.device must be >= 0, got " + device);
+            if (!(kvMemoryFraction > 0 && kvMemoryFraction <= 1))
+                throw new IllegalArgumentException("gpu.kvMemoryFraction must be in (0, 1], got " + kvMemoryFraction);
+            if (maxBatchTokens < 1 || maxBatchTokens > (1 << 20))
+                throw new IllegalArgumentException("gpu.maxBatchTokens must be in [1, 1048576], got " + maxBatchTokens);
+            if (graphMaxBatch < 0 || graphMaxBatch > 4096)
+                throw new IllegalArgumentException("gpu.graphMaxBatch must be in [0, 4096], got " + graphMaxBatch);
+        }
+
+        /** Device 0, 90% of the free memory for the KV pool, 8192-token work buffers, graphs up to 256 sequences. */
+        public static Gpu defaults() {
+            return new Gpu(0, 0.9, 8192, 256);
+        }
+    }
 
     public EngineOptions {
         if (backend == null) throw new IllegalArgumentException("backend is required");
         if (kvDtype == null) throw new IllegalArgumentException("kvDtype is required");
+        if (gpu == null) throw new IllegalArgumentException("gpu is required");
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         if (kvBlockSize < 1 || kvBlockSize > 4096)
             throw new IllegalArgumentException("kvBlockSize must be in [1, 4096], got " + kvBlockSize);
@@ -31,37 +61,41 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
             throw new IllegalArgumentException("maxLogprobs must be in [0, 1024], got " + maxLogprobs);
     }
 
-    /** Auto backend, all cores, 16-token blocks, a 256 MiB float32 pool, up to 20 logprobs. */
+    /** Auto backend, all cores, 16-token blocks, a 256 MiB float32 CPU pool, up to 20 logprobs, GPU defaults. */
     public static EngineOptions defaults() {
-        return new EngineOptions(ComputeBackend.AUTO, 0, 16, 0, 256L << 20, KvCacheDtype.F32, 20);
+        return new EngineOptions(ComputeBackend.AUTO, 0, 16, 0, 256L << 20, KvCacheDtype.F32, 20, Gpu.defaults());
     }
 
     public EngineOptions withBackend(ComputeBackend value) {
-        return new EngineOptions(value, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs);
+        return new EngineOptions(value, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs, gpu);
     }
 
     public EngineOptions withThreads(int value) {
-        return new EngineOptions(backend, value, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs);
+        return new EngineOptions(backend, value, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs, gpu);
     }
 
     public EngineOptions withKvBlockSize(int value) {
-        return new EngineOptions(backend, threads, value, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs);
+        return new EngineOptions(backend, threads, value, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs, gpu);
     }
 
     public EngineOptions withKvBlocks(int value) {
-        return new EngineOptions(backend, threads, kvBlockSize, value, kvCacheBytes, kvDtype, maxLogprobs);
+        return new EngineOptions(backend, threads, kvBlockSize, value, kvCacheBytes, kvDtype, maxLogprobs, gpu);
     }
 
-    /** Sizes the pool by memory instead of block count (sets {@code kvBlocks} to 0). */
+    /** Sizes a CPU pool by memory instead of block count (sets {@code kvBlocks} to 0); rounded down to whole MiB, at least one. */
     public EngineOptions withKvCacheBytes(long value) {
-        return new EngineOptions(backend, threads, kvBlockSize, 0, value, kvDtype, maxLogprobs);
+        return new EngineOptions(backend, threads, kvBlockSize, 0, value, kvDtype, maxLogprobs, gpu);
     }
 
     public EngineOptions withKvDtype(KvCacheDtype value) {
-        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, value, maxLogprobs);
+        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, value, maxLogprobs, gpu);
     }
 
     public EngineOptions withMaxLogprobs(int value) {
-        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, value);
+        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, value, gpu);
+    }
+
+    public EngineOptions withGpu(Gpu value) {
+        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs, value);
     }
 }

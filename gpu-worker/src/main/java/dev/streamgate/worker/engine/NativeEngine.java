@@ -11,6 +11,7 @@ import dev.streamgate.worker.engine.internal.TensorEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The native engine (C++ behind JNI, {@code src/main/native/include/streamgate_engine.h}) running a Hugging Face
@@ -58,7 +59,6 @@ public final class NativeEngine implements InferenceEngine {
             throw new EngineException(Kind.MODEL, "no config.json in model folder " + modelFolder);
         ModelConfig config = ModelConfigReader.read(configJson);
         List<TensorEntry> tensors = CheckpointFiles.tensors(modelFolder);
-        int kvBlocks = options.kvBlocks() > 0 ? options.kvBlocks() : blocksFor(config, options);
 
         NativeLibrary.load();
         int n = tensors.size();
@@ -74,19 +74,23 @@ public final class NativeEngine implements InferenceEngine {
             dims[i] = t.shape().length; // above 4 the native side keeps 4 dims and rejects the tensor if it is used
             for (int d = 0; d < Math.min(t.shape().length, 4); d++) shapes[4 * i + d] = t.shape()[d];
         }
-        int status = NativeBridge.create(NativeStructs.modelConfig(config), NativeStructs.engineParams(options, kvBlocks),
+        int status = NativeBridge.create(NativeStructs.modelConfig(config), NativeStructs.engineParams(options, options.kvBlocks()),
                 names, paths, offsets, dtypes, dims, shapes, handleOut);
         if (status != 0) throw new EngineException(Kind.ofStatus(status), modelFolder + ": " + NativeBridge.lastError());
         long handle = handleOut[0];
         ModelInfo info = new ModelInfo(config.architecture(), config.vocabSize(), config.maxPositionEmbeddings(),
-                options.kvBlockSize(), kvBlocks, NativeBridge.backendName(handle));
+                options.kvBlockSize(), NativeBridge.kvBlocks(handle), NativeBridge.backendName(handle));
         return new NativeEngine(config, info, handle, options.maxLogprobs());
     }
 
-    private static int blocksFor(ModelConfig config, EngineOptions options) {
-        int elementBytes = options.kvDtype() == EngineOptions.KvCacheDtype.F32 ? 4 : 2;
-        long perBlock = config.kvBytesPerToken(elementBytes) * options.kvBlockSize();
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.kvCacheBytes() / perBlock));
+    /**
+     * Why {@code backend} cannot run on this machine with this build (no CUDA in the build, no driver or device, no
+     * cuBLAS), or empty when it can. {@link EngineOptions.ComputeBackend#AUTO} always can.
+     */
+    public static Optional<String> unavailableReason(EngineOptions.ComputeBackend backend) {
+        NativeLibrary.load();
+        int status = NativeBridge.probeBackend(NativeStructs.backendCode(backend));
+        return status == 0 ? Optional.empty() : Optional.of(NativeBridge.lastError());
     }
 
     public ModelConfig config() {

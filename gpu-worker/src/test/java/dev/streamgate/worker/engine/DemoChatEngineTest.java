@@ -18,7 +18,7 @@ class DemoChatEngineTest {
         JsonNode samples = Fixtures.json(Fixtures.demoChat().resolve("samples.json")).get("samples");
         List<PagedSequence> sequences = new ArrayList<>();
         List<int[]> expected = new ArrayList<>();
-        try (NativeEngine engine = NativeEngine.load(Fixtures.demoChat(), EngineOptions.defaults().withKvBlockSize(8).withKvBlocks(64))) {
+        try (NativeEngine engine = NativeEngine.load(Fixtures.demoChat(), Fixtures.cpu().withKvBlockSize(8).withKvBlocks(64))) {
             for (int i = 0; i < samples.size(); i++) {
                 sequences.add(new PagedSequence(i, Fixtures.ints(samples.get(i).get("prompt_ids")), PagedSequence.scatteredBlocks(i, 7, 6)));
                 expected.add(Fixtures.ints(samples.get(i).get("greedy_ids")));

@@ -19,6 +19,14 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * Engine options pinned to the CPU backend: these tests hold the engine to float32 tolerances, which a GPU
+     * (bf16) backend picked by AUTO would not meet. The CUDA backend has its own tests (tagged "gpu").
+     */
+    static EngineOptions cpu() {
+        return EngineOptions.defaults().withBackend(EngineOptions.ComputeBackend.CPU);
+    }
+
     static Path folder(String name) {
         return resource("/fixtures/" + name);
     }

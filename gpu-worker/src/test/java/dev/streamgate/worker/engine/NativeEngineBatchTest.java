@@ -15,7 +15,7 @@ class NativeEngineBatchTest {
     private static final String FIXTURE = "qwen2-bias-tied-f32";
 
     private static NativeEngine engine() {
-        return NativeEngine.load(Fixtures.folder(FIXTURE), EngineOptions.defaults().withKvBlockSize(4).withKvBlocks(256));
+        return NativeEngine.load(Fixtures.folder(FIXTURE), Fixtures.cpu().withKvBlockSize(4).withKvBlocks(256));
     }
 
     @Test
@@ -74,7 +74,7 @@ class NativeEngineBatchTest {
         Fixtures.Prompt p = Fixtures.prompts("llama-gqa-f32").get(3);
         float[][][] results = new float[3][][];
         for (int threads = 1; threads <= 3; threads++) {
-            EngineOptions options = EngineOptions.defaults().withThreads(threads).withKvBlockSize(4).withKvBlocks(128);
+            EngineOptions options = Fixtures.cpu().withThreads(threads).withKvBlockSize(4).withKvBlocks(128);
             try (NativeEngine engine = NativeEngine.load(Fixtures.folder("llama-gqa-f32"), options)) {
                 List<BatchEntry> batch = new ArrayList<>();
                 for (int i = 0; i < 16; i++)
@@ -90,7 +90,7 @@ class NativeEngineBatchTest {
     @Test
     void bf16KvCacheStaysCloseToTheFloat32Reference() {
         Fixtures.Prompt p = Fixtures.prompts(FIXTURE).get(3);
-        EngineOptions options = EngineOptions.defaults().withKvBlockSize(4).withKvBlocks(16)
+        EngineOptions options = Fixtures.cpu().withKvBlockSize(4).withKvBlocks(16)
                 .withKvDtype(EngineOptions.KvCacheDtype.BF16);
         try (NativeEngine engine = NativeEngine.load(Fixtures.folder(FIXTURE), options)) {
             PagedSequence s = new PagedSequence(1, p.inputIds(), PagedSequence.scatteredBlocks(0, 1, 8));

@@ -24,7 +24,7 @@ class NativeEngineLoadingTest {
     Path dir;
 
     private static float[][] allLogits(Path folder, int[] ids) {
-        try (NativeEngine engine = NativeEngine.load(folder, EngineOptions.defaults().withKvBlocks(8))) {
+        try (NativeEngine engine = NativeEngine.load(folder, Fixtures.cpu().withKvBlocks(8))) {
             BatchEntry e = new BatchEntry(1, ids, 0, new int[] {5, 2, 7}, false, SamplingParams.GREEDY, new int[0]);
             return engine.stepWithLogits(List.of(e), LogitsMode.ALL).logits();
         }
@@ -166,7 +166,7 @@ class NativeEngineLoadingTest {
 
     @Test
     void infoDescribesModelPoolAndBackend() {
-        EngineOptions options = EngineOptions.defaults().withKvBlockSize(8).withKvCacheBytes(1 << 20);
+        EngineOptions options = Fixtures.cpu().withKvBlockSize(8).withKvCacheBytes(1 << 20);
         try (NativeEngine engine = NativeEngine.load(Fixtures.folder("qwen2-bias-tied-f32"), options)) {
             ModelInfo info = engine.info();
             assertThat(info.architecture()).isEqualTo("Qwen2ForCausalLM");
@@ -177,7 +177,7 @@ class NativeEngineLoadingTest {
             assertThat(info.kvBlocks()).isEqualTo((1 << 20) / 4096);
             assertThat(info.backend()).isIn("cpu-avx2", "cpu-scalar");
         }
-        EngineOptions scalar = EngineOptions.defaults().withKvBlocks(4).withBackend(EngineOptions.ComputeBackend.CPU_SCALAR);
+        EngineOptions scalar = Fixtures.cpu().withKvBlocks(4).withBackend(EngineOptions.ComputeBackend.CPU_SCALAR);
         try (NativeEngine engine = NativeEngine.load(Fixtures.folder("qwen2-bias-tied-f32"), scalar)) {
             assertThat(engine.info().backend()).isEqualTo("cpu-scalar");
         }

@@ -26,14 +26,14 @@ class NativeEngineReferenceTest {
 
     static NativeEngine load(String fixture, ComputeBackend backend) {
         return NativeEngine.load(Fixtures.folder(fixture),
-                EngineOptions.defaults().withBackend(backend).withKvBlockSize(4).withKvBlocks(512));
+                Fixtures.cpu().withBackend(backend).withKvBlockSize(4).withKvBlocks(512));
     }
 
     @ParameterizedTest
     @MethodSource("fixtures")
     void lastLogitsOfEveryPromptMatchInOneBatch(String fixture) {
         List<Fixtures.Prompt> prompts = Fixtures.prompts(fixture);
-        try (NativeEngine engine = load(fixture, ComputeBackend.AUTO)) {
+        try (NativeEngine engine = load(fixture, ComputeBackend.CPU)) {
             List<BatchEntry> batch = new ArrayList<>();
             for (int i = 0; i < prompts.size(); i++) {
                 PagedSequence s = new PagedSequence(i, prompts.get(i).inputIds(), PagedSequence.scatteredBlocks(i, 7, 8));
@@ -52,7 +52,7 @@ class NativeEngineReferenceTest {
     @MethodSource("fixtures")
     void logitsAtEveryPositionOfPromptZeroMatch(String fixture) {
         Fixtures.Prompt prompt = Fixtures.prompts(fixture).get(0);
-        for (ComputeBackend backend : List.of(ComputeBackend.AUTO, ComputeBackend.CPU_SCALAR)) {
+        for (ComputeBackend backend : List.of(ComputeBackend.CPU, ComputeBackend.CPU_SCALAR)) {
             try (NativeEngine engine = load(fixture, backend)) {
                 PagedSequence s = new PagedSequence(0, prompt.inputIds(), PagedSequence.scatteredBlocks(3, 5, 8));
                 float[][] logits = engine.stepWithLogits(List.of(s.rest(SamplingParams.GREEDY)), LogitsMode.ALL).logits();
@@ -68,7 +68,7 @@ class NativeEngineReferenceTest {
     @MethodSource("fixtures")
     void greedyTokensThroughThePagedCacheMatch(String fixture) {
         List<Fixtures.Prompt> prompts = Fixtures.prompts(fixture);
-        try (NativeEngine engine = load(fixture, ComputeBackend.AUTO)) {
+        try (NativeEngine engine = load(fixture, ComputeBackend.CPU)) {
             for (int i = 0; i < prompts.size(); i++) {
                 Fixtures.Prompt p = prompts.get(i);
                 int steps = p.comparableSteps();
@@ -85,7 +85,7 @@ class NativeEngineReferenceTest {
     void chunkedPrefillAtOddBoundariesGivesTheSameLogitsAndTokens(String fixture) {
         List<Fixtures.Prompt> prompts = Fixtures.prompts(fixture);
         Fixtures.Prompt p = prompts.get(prompts.size() - 1); // the longest prompts are last
-        try (NativeEngine engine = load(fixture, ComputeBackend.AUTO)) {
+        try (NativeEngine engine = load(fixture, ComputeBackend.CPU)) {
             // Chunks of 3, 5, 1 and 6 tokens cross the 4-token block boundaries at different offsets.
             PagedSequence s = new PagedSequence(7, p.inputIds(), PagedSequence.scatteredBlocks(2, 9, 16));
             for (int c : new int[] {3, 5, 1, 6}) {

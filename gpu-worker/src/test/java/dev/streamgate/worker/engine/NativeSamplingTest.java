@@ -26,7 +26,7 @@ class NativeSamplingTest {
 
     @BeforeAll
     static void load() {
-        engine = NativeEngine.load(Fixtures.folder(FIXTURE), EngineOptions.defaults().withKvBlockSize(16).withKvBlocks(512));
+        engine = NativeEngine.load(Fixtures.folder(FIXTURE), Fixtures.cpu().withKvBlockSize(16).withKvBlocks(512));
         prompt = Fixtures.prompts(FIXTURE).get(1).inputIds(); // 9 tokens: one block per copy
         logits = engine.stepWithLogits(List.of(entry(0, SamplingParams.GREEDY, new int[0])), LogitsMode.LAST).logits()[0];
     }

@@ -26,6 +26,12 @@ public final class NativeBridge {
 
     public static native String backendName(long handle);
 
+    /** Blocks in the engine's KV pool, as sized at creation. */
+    public static native int kvBlocks(long handle);
+
+    /** {@code 0} when the backend (a {@code SG_BACKEND_*} code) can run here, else a status with {@link #lastError()} saying why. */
+    public static native int probeBackend(int backend);
+
     /** Runs one packed step (layout in the header) from {@code batch} into {@code out}. */
     public static native int stepPacked(long handle, ByteBuffer batch, int batchBytes, ByteBuffer out, int outBytes);
 }

@@ -18,6 +18,8 @@ public final class NativeStructs {
     static final int BACKEND_AUTO = 0;
     static final int BACKEND_CPU = 1;
     static final int BACKEND_CPU_SCALAR = 2;
+    static final int BACKEND_CUDA = 3;
+    static final int ENGINE_PARAMS_FIELDS = 11;
 
     private NativeStructs() {
     }
@@ -41,18 +43,28 @@ public final class NativeStructs {
         return b.flip();
     }
 
-    public static ByteBuffer engineParams(EngineOptions o, int kvBlocks) {
-        ByteBuffer b = ByteBuffer.allocateDirect(6 * 4).order(ByteOrder.nativeOrder());
-        b.putInt(switch (o.backend()) {
+    /** The {@code SG_BACKEND_*} code of a backend. */
+    public static int backendCode(EngineOptions.ComputeBackend backend) {
+        return switch (backend) {
             case AUTO -> BACKEND_AUTO;
             case CPU -> BACKEND_CPU;
             case CPU_SCALAR -> BACKEND_CPU_SCALAR;
-        });
+            case CUDA -> BACKEND_CUDA;
+        };
+    }
+
+    /** {@code kvBlocks} 0 lets the native side size the pool ({@code kvCacheBytes} on the CPU, the GPU's free memory). */
+    public static ByteBuffer engineParams(EngineOptions o, int kvBlocks) {
+        ByteBuffer b = ByteBuffer.allocateDirect(ENGINE_PARAMS_FIELDS * 4).order(ByteOrder.nativeOrder());
+        b.putInt(backendCode(o.backend()));
         // 0 means "all cores": resolve it here, where the JVM knows the container's CPU limit.
         int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
         b.putInt(threads).putInt(o.kvBlockSize()).putInt(kvBlocks);
         b.putInt(o.kvDtype() == EngineOptions.KvCacheDtype.F32 ? SafetensorsHeader.F32 : SafetensorsHeader.BF16);
         b.putInt(o.maxLogprobs());
+        b.putInt((int) Math.min(Integer.MAX_VALUE, Math.max(1, o.kvCacheBytes() >> 20)));
+        EngineOptions.Gpu gpu = o.gpu();
+        b.putFloat((float) gpu.kvMemoryFraction()).putInt(gpu.maxBatchTokens()).putInt(gpu.graphMaxBatch()).putInt(gpu.device());
         return b.flip();
     }
 }

@@ -1,0 +1,46 @@
+// Element-wise kernels between matmuls: SwiGLU (silu(gate) * up, rounded to bf16 for the down projection)
+// and a bias added to the residual stream.
+#include "cuda_check.h"
+#include "device_utils.cuh"
+#include "kernels.cuh"
+
+namespace sg::cuda {
+namespace {
+
+__global__ void swiglu_kernel(const float *gate_up, int rows, int inter, uint16_t *out) {
+    const size_t total = static_cast<size_t>(rows) * inter;
+    for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
+         idx += static_cast<size_t>(gridDim.x) * blockDim.x) {
+        const size_t r = idx / inter, i = idx % inter;
+        const float g = gate_up[r * 2 * inter + i], u = gate_up[r * 2 * inter + inter + i];
+        out[idx] = float_to_bf16_bits(g / (1.0f + expf(-g)) * u);
+    }
+}
+
+__global__ void add_bias_kernel(float *y, const float *bias, int rows, int n) {
+    const size_t total = static_cast<size_t>(rows) * n;
+    for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
+         idx += static_cast<size_t>(gridDim.x) * blockDim.x)
+        y[idx] += bias[idx % n];
+}
+
+int grid_for(size_t total, int threads) {
+    const size_t blocks = (total + threads - 1) / threads;
+    return static_cast<int>(blocks < 65536 ? blocks : 65536);
+}
+
+}  // namespace
+
+void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, cudaStream_t stream) {
+    if (rows <= 0) return;
+    swiglu_kernel<<<grid_for(static_cast<size_t>(rows) * inter, 256), 256, 0, stream>>>(gate_up, rows, inter, out);
+    SG_CUDA_CHECK_LAUNCH("swiglu_kernel");
+}
+
+void add_bias(float *y, const float *bias, int rows, int n, cudaStream_t stream) {
+    if (rows <= 0) return;
+    add_bias_kernel<<<grid_for(static_cast<size_t>(rows) * n, 256), 256, 0, stream>>>(y, bias, rows, n);
+    SG_CUDA_CHECK_LAUNCH("add_bias_kernel");
+}
+
+}  // namespace sg::cuda

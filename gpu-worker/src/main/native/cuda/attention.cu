@@ -1,0 +1,218 @@
+// Paged attention for every row of a step, decode tokens and prefill chunks alike: row r (at position p of
+// its sequence) attends causally to positions 0..p, read through its sequence's block table. One block per
+// (row, KV head, split): the query heads of the GQA group that share the KV head go together, so each key
+// and value row is read once per group. A split covers `partition` positions in tiles of kAttentionTile keys
+// with an online softmax; when a row's context spans several splits their partial results (normalised output,
+// max and sum per head) are merged by a second kernel ("flash decoding"), so long contexts use the whole GPU
+// even at batch size 1.
+#include <cmath>
+
+#include "../engine/device_batch.h"
+#include "cuda_check.h"
+#include "device_utils.cuh"
+#include "kernels.cuh"
+
+namespace sg::cuda {
+namespace {
+
+constexpr int kThreads = 128;
+constexpr int kTile = kAttentionTile;
+
+struct SharedLayout {
+    size_t row_offsets, q, acc, scores, m, l, scale, bytes;
+};
+
+__host__ __device__ inline SharedLayout shared_layout(int group, int head_dim) {
+    SharedLayout s;
+    s.row_offsets = 0;                                    // int64 [kTile]: element offset of each key row in the pool
+    s.q = s.row_offsets + sizeof(long long) * kTile;      // float [group][head_dim], pre-scaled
+    s.acc = s.q + sizeof(float) * group * head_dim;       // float [group][head_dim]
+    s.scores = s.acc + sizeof(float) * group * head_dim;  // float [group][kTile]
+    s.m = s.scores + sizeof(float) * group * kTile;
+    s.l = s.m + sizeof(float) * group;
+    s.scale = s.l + sizeof(float) * group;
+    s.bytes = s.scale + sizeof(float) * group;
+    return s;
+}
+
+__global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, float softmax_scale, const float *q,
+                                                             const uint16_t *kv, const int32_t *positions,
+                                                             const int32_t *row_entry, const int32_t *tables,
+                                                             float *partials, uint16_t *out) {
+    const int r = blockIdx.x, g = blockIdx.y, split = blockIdx.z;
+    const int ctx = positions[r] + 1;
+    const int begin = split * s.partition;
+    if (begin >= ctx) return;  // the same for every thread of the block
+    const int end = min(ctx, begin + s.partition);
+    const int group = s.heads / s.kv_heads, hd = s.head_dim, tid = threadIdx.x;
+    const int lane = tid & 31, warp = tid >> 5, warps = blockDim.x >> 5;
+
+    extern __shared__ __align__(16) unsigned char smem[];
+    const SharedLayout L = shared_layout(group, hd);
+    long long *row_off = reinterpret_cast<long long *>(smem + L.row_offsets);
+    float *q_s = reinterpret_cast<float *>(smem + L.q);
+    float *acc_s = reinterpret_cast<float *>(smem + L.acc);
+    float *p_s = reinterpret_cast<float *>(smem + L.scores);
+    float *m_s = reinterpret_cast<float *>(smem + L.m);
+    float *l_s = reinterpret_cast<float *>(smem + L.l);
+    float *scale_s = reinterpret_cast<float *>(smem + L.scale);
+
+    const float *q_row = q + static_cast<size_t>(r) * s.heads * hd + static_cast<size_t>(g) * group * hd;
+    for (int i = tid; i < group * hd; i += blockDim.x) {
+        q_s[i] = q_row[i] * softmax_scale;
+        acc_s[i] = 0.0f;
+    }
+    for (int h = tid; h < group; h += blockDim.x) {
+        m_s[h] = -INFINITY;
+        l_s[h] = 0.0f;
+    }
+    const int32_t *table = tables + static_cast<size_t>(row_entry[r]) * s.table_stride;
+    const long long tile_elems = static_cast<long long>(s.block_size) * hd;
+    const long long value_shift = static_cast<long long>(s.kv_heads) * tile_elems;  // V tile follows the K tiles
+    const int chunks = hd / 8, half = hd / 2;
+
+    for (int t0 = begin; t0 < end; t0 += kTile) {
+        const int n = min(kTile, end - t0);
+        __syncthreads();  // the previous tile's readers of row_off and p_s are done
+        for (int j = tid; j < n; j += blockDim.x) {
+            const int p = t0 + j;
+            const long long block = table[p / s.block_size];
+            row_off[j] = (block * 2 * s.kv_heads + g) * tile_elems + static_cast<long long>(p % s.block_size) * hd;
+        }
+        __syncthreads();
+        for (int idx = tid; idx < n * group; idx += blockDim.x) {
+            const int j = idx / group, h = idx - j * group;
+            const uint4 *key = reinterpret_cast<const uint4 *>(kv + row_off[j]);
+            const float4 *qh = reinterpret_cast<const float4 *>(q_s + h * hd);
+            float dot = 0.0f;
+            for (int c = 0; c < chunks; ++c) {
+                const uint4 k8 = __ldg(key + c);
+                const float4 qa = qh[2 * c], qb = qh[2 * c + 1];
+                const float2 k0 = bf16x2_to_float2(k8.x), k1 = bf16x2_to_float2(k8.y);
+                const float2 k2 = bf16x2_to_float2(k8.z), k3 = bf16x2_to_float2(k8.w);
+                dot += qa.x * k0.x + qa.y * k0.y + qa.z * k1.x + qa.w * k1.y;
+                dot += qb.x * k2.x + qb.y * k2.y + qb.z * k3.x + qb.w * k3.y;
+            }
+            p_s[h * kTile + j] = dot;
+        }
+        __syncthreads();
+        for (int h = warp; h < group; h += warps) {
+            float *ph = p_s + h * kTile;
+            float tile_max = -INFINITY;
+            for (int j = lane; j < n; j += 32) tile_max = fmaxf(tile_max, ph[j]);
+            tile_max = warp_max(tile_max);
+            const float m_old = m_s[h], m_new = fmaxf(m_old, tile_max);
+            float sum = 0.0f;
+            for (int j = lane; j < n; j += 32) {
+                const float e = expf(ph[j] - m_new);
+                ph[j] = e;
+                sum += e;
+            }
+            sum = warp_sum(sum);
+            if (lane == 0) {
+                const float alpha = m_old == -INFINITY ? 0.0f : expf(m_old - m_new);
+                l_s[h] = l_s[h] * alpha + sum;
+                m_s[h] = m_new;
+                scale_s[h] = alpha;
+            }
+        }
+        __syncthreads();
+        for (int idx = tid; idx < group * half; idx += blockDim.x) {
+            const int h = idx / half, d2 = idx - h * half;
+            float *acc = acc_s + h * hd + 2 * d2;
+            float a0 = acc[0] * scale_s[h], a1 = acc[1] * scale_s[h];
+            const float *ph = p_s + h * kTile;
+            const uint16_t *values = kv + value_shift + 2 * d2;
+            for (int j = 0; j < n; ++j) {
+                const float2 v = bf16x2_to_float2(__ldg(reinterpret_cast<const uint32_t *>(values + row_off[j])));
+                a0 += ph[j] * v.x;
+                a1 += ph[j] * v.y;
+            }
+            acc[0] = a0;
+            acc[1] = a1;
+        }
+    }
+    __syncthreads();
+    const int head0 = g * group;
+    if (gridDim.z == 1) {
+        for (int idx = tid; idx < group * hd; idx += blockDim.x) {
+            const int h = idx / hd, d = idx - h * hd;
+            out[static_cast<size_t>(r) * s.heads * hd + static_cast<size_t>(head0 + h) * hd + d] =
+                float_to_bf16_bits(acc_s[idx] / l_s[h]);
+        }
+    } else {
+        float *ml = partials + static_cast<size_t>(s.rows) * s.heads * s.splits * hd;
+        for (int idx = tid; idx < group * hd; idx += blockDim.x) {
+            const int h = idx / hd, d = idx - h * hd;
+            const size_t at = (static_cast<size_t>(r) * s.heads + head0 + h) * s.splits + split;
+            partials[at * hd + d] = acc_s[idx] / l_s[h];
+        }
+        for (int h = tid; h < group; h += blockDim.x) {
+            const size_t at = (static_cast<size_t>(r) * s.heads + head0 + h) * s.splits + split;
+            ml[at * 2] = m_s[h];
+            ml[at * 2 + 1] = l_s[h];
+        }
+    }
+}
+
+// Merges the splits of one (row, head): weights exp(m_s - M) * l_s over the normalised partial outputs.
+__global__ void attention_combine_kernel(AttentionShape s, const int32_t *positions, const float *partials,
+                                         uint16_t *out) {
+    const int r = blockIdx.x, head = blockIdx.y, hd = s.head_dim;
+    const int ctx = positions[r] + 1;
+    const int used = min(s.splits, (ctx + s.partition - 1) / s.partition);
+    const size_t base = (static_cast<size_t>(r) * s.heads + head) * s.splits;
+    const float *o = partials + base * hd;
+    const float *ml = partials + static_cast<size_t>(s.rows) * s.heads * s.splits * hd + base * 2;
+    float m = -INFINITY;
+    for (int i = 0; i < used; ++i) m = fmaxf(m, ml[2 * i]);
+    float denominator = 0.0f;
+    for (int i = 0; i < used; ++i) denominator += expf(ml[2 * i] - m) * ml[2 * i + 1];
+    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+        float numerator = 0.0f;
+        for (int i = 0; i < used; ++i) numerator += expf(ml[2 * i] - m) * ml[2 * i + 1] * o[static_cast<size_t>(i) * hd + d];
+        out[static_cast<size_t>(r) * s.heads * hd + static_cast<size_t>(head) * hd + d] =
+            float_to_bf16_bits(numerator / denominator);
+    }
+}
+
+}  // namespace
+
+size_t attention_partial_floats(int rows, int heads, int head_dim, int splits) {
+    return static_cast<size_t>(rows) * heads * splits * (static_cast<size_t>(head_dim) + 2);
+}
+
+size_t attention_shared_bytes(int heads, int kv_heads, int head_dim) {
+    return shared_layout(heads / kv_heads, head_dim).bytes;
+}
+
+void prepare_attention(int heads, int kv_heads, int head_dim) {
+    if (head_dim % 8 != 0 || head_dim > 1024)
+        fail(SG_ERR_UNSUPPORTED, "CUDA backend: head_dim must be a multiple of 8 up to 1024, got %d", head_dim);
+    const size_t bytes = attention_shared_bytes(heads, kv_heads, head_dim);
+    int device = 0, limit = 0;
+    SG_CUDA_CHECK(cudaGetDevice(&device));
+    SG_CUDA_CHECK(cudaDeviceGetAttribute(&limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+    if (bytes > static_cast<size_t>(limit))
+        fail(SG_ERR_UNSUPPORTED, "CUDA backend: attention for %d query heads per KV head of %d dims needs %zu bytes of "
+             "shared memory, the device allows %d", heads / kv_heads, head_dim, bytes, limit);
+    SG_CUDA_CHECK(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+}
+
+void attention(const AttentionShape &s, const float *q, const bf16_bits *kv_layer, const int32_t *positions,
+               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, cudaStream_t stream) {
+    if (s.rows <= 0) return;
+    if (s.splits < 1 || s.partition < kTile || s.partition % kTile != 0)
+        fail(SG_ERR_INTERNAL, "attention: bad split (%d partitions of %d)", s.splits, s.partition);
+    const size_t bytes = attention_shared_bytes(s.heads, s.kv_heads, s.head_dim);
+    const float scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
+    const dim3 grid(s.rows, s.kv_heads, s.splits);
+    attention_kernel<<<grid, kThreads, bytes, stream>>>(s, scale, q, kv_layer, positions, row_entry, block_tables, partials, out);
+    SG_CUDA_CHECK_LAUNCH("attention_kernel");
+    if (s.splits > 1) {
+        attention_combine_kernel<<<dim3(s.rows, s.heads), s.head_dim < 128 ? 64 : 128, 0, stream>>>(s, positions, partials, out);
+        SG_CUDA_CHECK_LAUNCH("attention_combine_kernel");
+    }
+}
+
+}  // namespace sg::cuda

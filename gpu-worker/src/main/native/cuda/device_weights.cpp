@@ -1,0 +1,137 @@
+#include "device_weights.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../engine/dtype.h"
+
+namespace sg::cuda {
+namespace {
+
+constexpr size_t kAlign = 256;
+constexpr size_t kStagingBytes = 32u << 20;
+
+size_t aligned(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
+
+// Copies host data to the device through a pinned staging buffer, converting matrices to bf16 on the way.
+class Uploader {
+public:
+    explicit Uploader(unsigned char *device) : device_(device) { staging_.reserve(kStagingBytes); }
+
+    // Rows [0, m.rows) of `m` as bf16 at byte `offset` of the device storage.
+    void matrix(const Matrix &m, size_t offset) {
+        const size_t elements = static_cast<size_t>(m.rows) * static_cast<size_t>(m.cols);
+        const size_t chunk = kStagingBytes / 2;
+        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
+        for (size_t start = 0; start < elements; start += chunk) {
+            const size_t n = std::min(chunk, elements - start);
+            if (m.dtype == SG_DTYPE_BF16) {
+                std::memcpy(out, static_cast<const uint16_t *>(m.data) + start, n * 2);
+            } else if (m.dtype == SG_DTYPE_F32) {
+                const float *in = static_cast<const float *>(m.data) + start;
+                for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(in[i]);
+            } else {
+                const uint16_t *in = static_cast<const uint16_t *>(m.data) + start;
+                for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(f16_to_f32(in[i]));
+            }
+            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + start * 2, out, n * 2, cudaMemcpyHostToDevice));
+        }
+    }
+
+    void floats(const std::vector<float> &v, size_t offset) {
+        if (v.empty()) return;
+        SG_CUDA_CHECK(cudaMemcpy(device_ + offset, v.data(), v.size() * 4, cudaMemcpyHostToDevice));
+    }
+
+private:
+    unsigned char *device_;
+    PinnedArray<unsigned char> staging_;
+};
+
+size_t matrix_bytes(const Matrix &m) { return static_cast<size_t>(m.rows) * static_cast<size_t>(m.cols) * 2; }
+
+}  // namespace
+
+DeviceWeights::DeviceWeights(const Model &model) {
+    const ModelDims &d = model.dims();
+    const bool tied = model.lm_head().data == model.embed_tokens().data;
+    // Plan the offsets, then allocate once.
+    size_t total = 0;
+    auto take = [&total](size_t bytes) {
+        const size_t at = total;
+        total += aligned(bytes);
+        return at;
+    };
+    struct LayerOffsets {
+        size_t qkv, o, gate_up, down, input_norm, post_norm, qkv_bias, o_bias;
+    };
+    const size_t embed_at = take(matrix_bytes(model.embed_tokens()));
+    const size_t lm_head_at = tied ? embed_at : take(matrix_bytes(model.lm_head()));
+    const size_t final_norm_at = take(static_cast<size_t>(d.hidden) * 4);
+    std::vector<LayerOffsets> offsets;
+    for (const LayerWeights &w : model.layers()) {
+        LayerOffsets o{};
+        o.qkv = take(matrix_bytes(w.q_proj) + matrix_bytes(w.k_proj) + matrix_bytes(w.v_proj));
+        o.o = take(matrix_bytes(w.o_proj));
+        o.gate_up = take(matrix_bytes(w.gate_proj) + matrix_bytes(w.up_proj));
+        o.down = take(matrix_bytes(w.down_proj));
+        o.input_norm = take(w.input_norm.size() * 4);
+        o.post_norm = take(w.post_attention_norm.size() * 4);
+        o.qkv_bias = w.q_bias.empty() ? 0 : take((w.q_bias.size() + w.k_bias.size() + w.v_bias.size()) * 4);
+        o.o_bias = w.o_bias.empty() ? 0 : take(w.o_bias.size() * 4);
+        offsets.push_back(o);
+    }
+    storage_.resize(total);
+    unsigned char *base = storage_.get();
+    Uploader up(base);
+    auto matrix_at = [base](size_t at, int rows, int cols) {
+        DeviceMatrix m;
+        m.data = reinterpret_cast<const bf16_bits *>(base + at);
+        m.rows = rows;
+        m.cols = cols;
+        return m;
+    };
+    up.matrix(model.embed_tokens(), embed_at);
+    embed_ = matrix_at(embed_at, d.vocab, d.hidden);
+    if (!tied) up.matrix(model.lm_head(), lm_head_at);
+    lm_head_ = matrix_at(lm_head_at, d.vocab, d.hidden);
+    up.floats(model.final_norm(), final_norm_at);
+    final_norm_ = reinterpret_cast<const float *>(base + final_norm_at);
+    bytes_per_step_ = matrix_bytes(model.lm_head());
+    for (size_t l = 0; l < model.layers().size(); ++l) {
+        const LayerWeights &w = model.layers()[l];
+        const LayerOffsets &o = offsets[l];
+        DeviceLayer layer;
+        up.matrix(w.q_proj, o.qkv);
+        up.matrix(w.k_proj, o.qkv + matrix_bytes(w.q_proj));
+        up.matrix(w.v_proj, o.qkv + matrix_bytes(w.q_proj) + matrix_bytes(w.k_proj));
+        layer.qkv = matrix_at(o.qkv, d.q_dim + 2 * d.kv_dim, d.hidden);
+        up.matrix(w.o_proj, o.o);
+        layer.o = matrix_at(o.o, d.hidden, d.q_dim);
+        up.matrix(w.gate_proj, o.gate_up);
+        up.matrix(w.up_proj, o.gate_up + matrix_bytes(w.gate_proj));
+        layer.gate_up = matrix_at(o.gate_up, 2 * d.intermediate, d.hidden);
+        up.matrix(w.down_proj, o.down);
+        layer.down = matrix_at(o.down, d.hidden, d.intermediate);
+        up.floats(w.input_norm, o.input_norm);
+        up.floats(w.post_attention_norm, o.post_norm);
+        layer.input_norm = reinterpret_cast<const float *>(base + o.input_norm);
+        layer.post_attention_norm = reinterpret_cast<const float *>(base + o.post_norm);
+        if (!w.q_bias.empty()) {
+            std::vector<float> bias(w.q_bias);
+            bias.insert(bias.end(), w.k_bias.begin(), w.k_bias.end());
+            bias.insert(bias.end(), w.v_bias.begin(), w.v_bias.end());
+            up.floats(bias, o.qkv_bias);
+            layer.qkv_bias = reinterpret_cast<const float *>(base + o.qkv_bias);
+        }
+        if (!w.o_bias.empty()) {
+            up.floats(w.o_bias, o.o_bias);
+            layer.o_bias = reinterpret_cast<const float *>(base + o.o_bias);
+        }
+        bytes_per_step_ += matrix_bytes(w.q_proj) + matrix_bytes(w.k_proj) + matrix_bytes(w.v_proj) + matrix_bytes(w.o_proj) +
+                           matrix_bytes(w.gate_proj) + matrix_bytes(w.up_proj) + matrix_bytes(w.down_proj);
+        layers_.push_back(layer);
+    }
+}
+
+}  // namespace sg::cuda

@@ -1,0 +1,91 @@
+// Small-batch matmul for decode steps: y[t, n] (+)= dot(x[t, :], w[n, :]) for up to kGemvMaxRows token rows.
+// One warp per output feature streams that weight row once with 16-byte loads (four in flight per lane) and
+// applies it to every token row held in registers; a warp reduction finishes each dot. At these batch sizes a
+// decode step is bound by reading the weights, and this reads each weight byte exactly once.
+#include "cuda_check.h"
+#include "device_utils.cuh"
+#include "kernels.cuh"
+
+namespace sg::cuda {
+namespace {
+
+constexpr int kWarps = 8;
+constexpr int kUnroll = 4;
+
+__device__ __forceinline__ float dot8(const uint4 &w, const uint4 &x) {
+    float2 a = bf16x2_to_float2(w.x), b = bf16x2_to_float2(x.x);
+    float sum = a.x * b.x + a.y * b.y;
+    a = bf16x2_to_float2(w.y), b = bf16x2_to_float2(x.y);
+    sum += a.x * b.x + a.y * b.y;
+    a = bf16x2_to_float2(w.z), b = bf16x2_to_float2(x.z);
+    sum += a.x * b.x + a.y * b.y;
+    a = bf16x2_to_float2(w.w), b = bf16x2_to_float2(x.w);
+    return sum + a.x * b.x + a.y * b.y;
+}
+
+template <int Rows>
+__global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, const uint16_t *x, float *y, int n, int k,
+                                                           int accumulate) {
+    const int lane = threadIdx.x & 31;
+    const int feature = blockIdx.x * kWarps + (threadIdx.x >> 5);
+    if (feature >= n) return;
+    const int chunks = k / 8;  // 16-byte chunks per row
+    const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
+    const uint4 *x_rows = reinterpret_cast<const uint4 *>(x);
+    float acc[Rows];
+#pragma unroll
+    for (int t = 0; t < Rows; ++t) acc[t] = 0.0f;
+    int c = lane;
+    for (; c + (kUnroll - 1) * 32 < chunks; c += kUnroll * 32) {
+        uint4 wv[kUnroll];
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) wv[u] = __ldg(w_row + c + u * 32);
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u)
+#pragma unroll
+            for (int t = 0; t < Rows; ++t)
+                acc[t] += dot8(wv[u], __ldg(x_rows + static_cast<size_t>(t) * chunks + c + u * 32));
+    }
+    for (; c < chunks; c += 32) {
+        const uint4 wv = __ldg(w_row + c);
+#pragma unroll
+        for (int t = 0; t < Rows; ++t) acc[t] += dot8(wv, __ldg(x_rows + static_cast<size_t>(t) * chunks + c));
+    }
+#pragma unroll
+    for (int t = 0; t < Rows; ++t) acc[t] = warp_sum(acc[t]);
+    if (lane == 0) {
+#pragma unroll
+        for (int t = 0; t < Rows; ++t) {
+            float *out = y + static_cast<size_t>(t) * n + feature;
+            *out = accumulate ? *out + acc[t] : acc[t];
+        }
+    }
+}
+
+template <int Rows>
+void launch(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, cudaStream_t stream) {
+    const int blocks = (n + kWarps - 1) / kWarps;
+    gemv_kernel<Rows><<<blocks, kWarps * 32, 0, stream>>>(w, x, y, n, k, accumulate ? 1 : 0);
+    SG_CUDA_CHECK_LAUNCH("gemv_kernel");
+}
+
+}  // namespace
+
+void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, cudaStream_t stream) {
+    if (k % 8 != 0 || reinterpret_cast<uintptr_t>(w) % 16 != 0 || reinterpret_cast<uintptr_t>(x) % 16 != 0)
+        fail(SG_ERR_INTERNAL, "gemv needs k %% 8 == 0 and 16-byte aligned operands (k = %d)", k);
+    switch (rows) {
+        case 0: return;
+        case 1: return launch<1>(w, x, y, n, k, accumulate, stream);
+        case 2: return launch<2>(w, x, y, n, k, accumulate, stream);
+        case 3: return launch<3>(w, x, y, n, k, accumulate, stream);
+        case 4: return launch<4>(w, x, y, n, k, accumulate, stream);
+        case 5: return launch<5>(w, x, y, n, k, accumulate, stream);
+        case 6: return launch<6>(w, x, y, n, k, accumulate, stream);
+        case 7: return launch<7>(w, x, y, n, k, accumulate, stream);
+        case 8: return launch<8>(w, x, y, n, k, accumulate, stream);
+        default: fail(SG_ERR_INTERNAL, "gemv takes at most %d rows, got %d", kGemvMaxRows, rows);
+    }
+}
+
+}  // namespace sg::cuda

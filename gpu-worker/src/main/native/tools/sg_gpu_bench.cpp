@@ -1,0 +1,323 @@
+// sg_gpu_bench: serving benchmark of the CUDA backend through the public C API, on a random-weight model
+// (TinyLlama-1.1B's shape by default) built in host memory as bf16. For each concurrency N: N requests of
+// --prompt random tokens arrive together and each generates --gen tokens greedily; a continuous-batching loop
+// prefills in chunks under a token budget per step, beside the decode tokens of requests already running.
+// Reports output tokens/s, time to first token, the median decode step and the bytes a decode step must read
+// (weights + the KV of every running sequence) over its time, against the device's copy bandwidth measured in
+// the same run.
+//   sg_gpu_bench [--concurrency 1,64,256] [--prompt 128] [--gen 128] [--budget 8192] [--hidden 2048]
+//                [--layers 22] [--heads 32] [--kv-heads 4] [--intermediate 5632] [--vocab 32000] [--graphs 256]
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "streamgate_engine.h"
+
+namespace {
+
+struct Options {
+    std::vector<int> concurrency{1, 64, 256};
+    int prompt = 128, gen = 128, budget = 8192, graphs = 256;
+    int hidden = 2048, layers = 22, heads = 32, kv_heads = 4, intermediate = 5632, vocab = 32000;
+};
+
+Options parse(int argc, char **argv) {
+    Options o;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i], value = argv[i + 1];
+        int *target = key == "--prompt" ? &o.prompt : key == "--gen" ? &o.gen : key == "--budget" ? &o.budget
+                    : key == "--graphs" ? &o.graphs : key == "--hidden" ? &o.hidden : key == "--layers" ? &o.layers
+                    : key == "--heads" ? &o.heads : key == "--kv-heads" ? &o.kv_heads
+                    : key == "--intermediate" ? &o.intermediate : key == "--vocab" ? &o.vocab : nullptr;
+        if (target != nullptr) {
+            *target = std::atoi(value.c_str());
+        } else if (key == "--concurrency") {
+            o.concurrency.clear();
+            for (size_t at = 0; at < value.size();) {
+                const size_t comma = value.find(',', at);
+                o.concurrency.push_back(std::atoi(value.substr(at, comma - at).c_str()));
+                at = comma == std::string::npos ? value.size() : comma + 1;
+            }
+        } else {
+            std::fprintf(stderr, "unknown option %s\n", key.c_str());
+            std::exit(2);
+        }
+    }
+    return o;
+}
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// Random bf16 weights, filled by all cores: values of about +-scale (norms are 1).
+void fill(std::vector<uint16_t> &v, float scale, bool ones, uint64_t seed) {
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> team;
+    for (unsigned t = 0; t < threads; ++t)
+        team.emplace_back([&, t] {
+            uint64_t x = seed * 0x9e3779b97f4a7c15ull + t + 1;
+            const size_t begin = v.size() * t / threads, end = v.size() * (t + 1) / threads;
+            for (size_t i = begin; i < end; ++i) {
+                if (ones) {
+                    v[i] = 0x3f80;
+                    continue;
+                }
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                const float f = (static_cast<float>(x >> 40) / 16777216.0f - 0.5f) * 2.0f * scale;
+                uint32_t bits;
+                std::memcpy(&bits, &f, 4);
+                v[i] = static_cast<uint16_t>(bits >> 16);
+            }
+        });
+    for (auto &th : team) th.join();
+}
+
+double copy_bandwidth() {
+    const size_t bytes = 2ull << 30;
+    void *a = nullptr, *b = nullptr;
+    if (cudaMalloc(&a, bytes) != cudaSuccess || cudaMalloc(&b, bytes) != cudaSuccess) return 0;
+    cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
+    cudaEvent_t start, stop;
+    cudaEventCreate(&start);
+    cudaEventCreate(&stop);
+    cudaEventRecord(start);
+    for (int i = 0; i < 10; ++i) cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
+    cudaEventRecord(stop);
+    cudaEventSynchronize(stop);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, start, stop);
+    cudaFree(a);
+    cudaFree(b);
+    return 2.0 * bytes * 10 / (ms * 1e-3);  // read + write
+}
+
+struct Result {
+    int concurrency;
+    double output_tps, decode_tps, step_ms, ttft_mean_ms, ttft_max_ms, bandwidth, wall_s;
+    int steps, decode_steps;
+};
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    const Options o = parse(argc, argv);
+    if (sg_backend_probe(SG_BACKEND_CUDA) != SG_OK) {
+        std::fprintf(stderr, "sg_gpu_bench: the CUDA backend cannot run here: %s\n", sg_last_error());
+        return 3;
+    }
+    const int head_dim = o.hidden / o.heads;
+    int max_concurrency = 1;
+    for (int c : o.concurrency) max_concurrency = std::max(max_concurrency, c);
+    sg_model_config c{};
+    c.architecture = SG_ARCH_LLAMA;
+    c.vocab_size = o.vocab;
+    c.hidden_size = o.hidden;
+    c.intermediate_size = o.intermediate;
+    c.num_hidden_layers = o.layers;
+    c.num_attention_heads = o.heads;
+    c.num_key_value_heads = o.kv_heads;
+    c.max_position_embeddings = 2048;
+    c.rms_norm_eps = 1e-5f;
+    c.rope_type = SG_ROPE_DEFAULT;
+    c.rope_theta = 10000.0f;
+    if (o.prompt + o.gen > c.max_position_embeddings) {
+        std::fprintf(stderr, "prompt + gen exceeds the context of %d\n", c.max_position_embeddings);
+        return 2;
+    }
+
+    std::vector<std::string> names;
+    std::vector<std::vector<int64_t>> shapes;
+    auto add = [&](const std::string &name, std::vector<int64_t> shape) {
+        names.push_back(name);
+        shapes.push_back(std::move(shape));
+    };
+    add("model.embed_tokens.weight", {o.vocab, o.hidden});
+    add("lm_head.weight", {o.vocab, o.hidden});
+    add("model.norm.weight", {o.hidden});
+    for (int l = 0; l < o.layers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        add(p + "input_layernorm.weight", {o.hidden});
+        add(p + "post_attention_layernorm.weight", {o.hidden});
+        add(p + "self_attn.q_proj.weight", {o.heads * head_dim, o.hidden});
+        add(p + "self_attn.k_proj.weight", {o.kv_heads * head_dim, o.hidden});
+        add(p + "self_attn.v_proj.weight", {o.kv_heads * head_dim, o.hidden});
+        add(p + "self_attn.o_proj.weight", {o.hidden, o.heads * head_dim});
+        add(p + "mlp.gate_proj.weight", {o.intermediate, o.hidden});
+        add(p + "mlp.up_proj.weight", {o.intermediate, o.hidden});
+        add(p + "mlp.down_proj.weight", {o.hidden, o.intermediate});
+    }
+    const double t_gen = now();
+    std::vector<std::vector<uint16_t>> storage(names.size());
+    std::vector<sg_tensor_info> tensors(names.size());
+    double weight_bytes = 0;  // read by every decode step: everything but the embedding table
+    for (size_t i = 0; i < names.size(); ++i) {
+        size_t count = 1;
+        for (int64_t d : shapes[i]) count *= static_cast<size_t>(d);
+        storage[i].resize(count);
+        const bool norm = shapes[i].size() == 1;
+        fill(storage[i], norm ? 1.0f : 1.7f / std::sqrt(static_cast<float>(shapes[i][1])), norm, i + 1);
+        if (names[i] != "model.embed_tokens.weight") weight_bytes += 2.0 * static_cast<double>(count);
+        sg_tensor_info &t = tensors[i];
+        std::memset(&t, 0, sizeof t);
+        t.name = names[i].c_str();
+        t.data = storage[i].data();
+        t.dtype = SG_DTYPE_BF16;
+        t.n_dims = static_cast<int32_t>(shapes[i].size());
+        for (size_t d = 0; d < shapes[i].size(); ++d) t.shape[d] = shapes[i][d];
+    }
+    sg_engine_params p = sg_engine_default_params();
+    p.backend = SG_BACKEND_CUDA;
+    p.kv_block_size = 16;
+    p.kv_num_blocks = 0;  // sized from free device memory
+    p.max_batch_tokens = o.budget;
+    p.cuda_graph_max_batch = o.graphs;
+    sg_engine *engine = nullptr;
+    const double t_load = now();
+    if (sg_engine_create(&c, tensors.data(), static_cast<int32_t>(tensors.size()), &p, &engine) != SG_OK) {
+        std::fprintf(stderr, "sg_gpu_bench: engine creation failed: %s\n", sg_last_error());
+        return 1;
+    }
+    const double loaded = now();
+    storage.clear();
+    storage.shrink_to_fit();
+    const int pool = sg_engine_kv_num_blocks(engine);
+    const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
+    cudaDeviceProp props{};
+    cudaGetDeviceProperties(&props, 0);
+    const double copy_bw = copy_bandwidth();
+    const double kv_bytes_per_token = 2.0 * o.layers * o.kv_heads * head_dim * 2;
+    std::printf("sg_gpu_bench: %s on %s; model hidden %d, %d layers, %d/%d heads, intermediate %d, vocab %d: %.2f GB of "
+                "bf16 weights read per step\n", sg_engine_backend_name(engine), props.name, o.hidden, o.layers, o.heads,
+                o.kv_heads, o.intermediate, o.vocab, weight_bytes / 1e9);
+    std::printf("  weights generated in %.1f s, engine created (upload, KV pool of %d blocks = %.1f GB) in %.1f s; "
+                "device copy bandwidth %.0f GB/s\n", t_load - t_gen, pool, pool * 16.0 * kv_bytes_per_token / 1e9,
+                loaded - t_load, copy_bw / 1e9);
+    if (pool < max_concurrency * blocks_per_seq) {
+        std::fprintf(stderr, "sg_gpu_bench: the pool (%d blocks) cannot hold %d sequences of %d blocks\n", pool,
+                     max_concurrency, blocks_per_seq);
+        return 1;
+    }
+
+    std::vector<Result> results;
+    const int rounds = static_cast<int>(o.concurrency.size());
+    for (int round = -rounds; round < rounds; ++round) {
+        // Negative rounds are short warm-ups at each concurrency: they capture the graphs the measured rounds replay.
+        const int n = o.concurrency[round < 0 ? round + rounds : round];
+        const int gen = round < 0 ? 2 : o.gen;
+        std::vector<std::vector<int32_t>> tokens(n), tables(n);
+        std::vector<int> cached(n, 0), generated(n, 0);
+        std::vector<double> first_token(n, 0);
+        for (int s = 0; s < n; ++s) {
+            for (int i = 0; i < o.prompt; ++i) tokens[s].push_back(1 + (s * 7919 + i * 104729 + round * 31) % (o.vocab - 1));
+            for (int b = 0; b < blocks_per_seq; ++b) tables[s].push_back(s * blocks_per_seq + b);
+        }
+        std::vector<sg_batch_entry> batch;
+        std::vector<int> who;
+        std::vector<int32_t> sampled(n), top_t(static_cast<size_t>(n) * p.max_logprobs);
+        std::vector<float> logprobs(n), top_l(static_cast<size_t>(n) * p.max_logprobs);
+        std::vector<double> decode_times;
+        double decode_kv_tokens = 0;
+        int steps = 0;
+        const double start = now();
+        while (true) {
+            batch.clear();
+            who.clear();
+            int budget = o.budget;
+            bool all_decode = true;
+            for (int s = 0; s < n; ++s) {  // decode tokens first, then prefill chunks while the budget lasts
+                if (generated[s] >= gen || cached[s] < o.prompt) continue;
+                sg_batch_entry e;
+                std::memset(&e, 0, sizeof e);
+                e.tokens = tokens[s].data() + cached[s];
+                e.n_tokens = 1;
+                e.position = cached[s];
+                e.block_table = tables[s].data();
+                e.n_blocks = blocks_per_seq;
+                e.sample = 1;
+                e.sampling.top_p = 1.0f;
+                e.sampling.repetition_penalty = 1.0f;
+                batch.push_back(e);
+                who.push_back(s);
+                --budget;
+            }
+            for (int s = 0; s < n && budget > 0; ++s) {
+                if (cached[s] >= o.prompt) continue;
+                sg_batch_entry e;
+                std::memset(&e, 0, sizeof e);
+                e.n_tokens = std::min(budget, o.prompt - cached[s]);
+                e.tokens = tokens[s].data() + cached[s];
+                e.position = cached[s];
+                e.block_table = tables[s].data();
+                e.n_blocks = blocks_per_seq;
+                e.sample = cached[s] + e.n_tokens == o.prompt;
+                e.sampling.top_p = 1.0f;
+                e.sampling.repetition_penalty = 1.0f;
+                batch.push_back(e);
+                who.push_back(s);
+                budget -= e.n_tokens;
+                all_decode = false;
+            }
+            if (batch.empty()) break;
+            sg_step_output out{sampled.data(), logprobs.data(), top_t.data(), top_l.data(), nullptr};
+            const double t0 = now();
+            if (sg_engine_step(engine, batch.data(), static_cast<int32_t>(batch.size()), SG_LOGITS_NONE, &out) != SG_OK) {
+                std::fprintf(stderr, "sg_gpu_bench: step failed: %s\n", sg_last_error());
+                return 1;
+            }
+            const double t1 = now();
+            ++steps;
+            if (all_decode) {
+                decode_times.push_back(t1 - t0);
+                for (const sg_batch_entry &e : batch) decode_kv_tokens += e.position + 1;
+            }
+            int slot = 0;
+            for (size_t i = 0; i < batch.size(); ++i) {
+                const int s = who[i];
+                cached[s] += batch[i].n_tokens;
+                if (!batch[i].sample) continue;
+                if (generated[s] == 0) first_token[s] = t1 - start;
+                tokens[s].push_back(sampled[slot++]);
+                ++generated[s];
+            }
+        }
+        const double wall = now() - start;
+        if (round < 0) continue;
+        Result r{};
+        r.concurrency = n;
+        r.wall_s = wall;
+        r.steps = steps;
+        r.decode_steps = static_cast<int>(decode_times.size());
+        r.output_tps = static_cast<double>(n) * o.gen / wall;
+        double decode_total = 0;
+        for (double t : decode_times) decode_total += t;
+        std::vector<double> sorted = decode_times;
+        std::sort(sorted.begin(), sorted.end());
+        r.step_ms = sorted.empty() ? 0 : 1000.0 * sorted[sorted.size() / 2];
+        r.decode_tps = decode_total > 0 ? static_cast<double>(n) * r.decode_steps / decode_total : 0;
+        // Decode steps run every sequence at once here, so each decode step reads all weights and, per sequence,
+        // its context's K/V: bytes over time, averaged over the decode steps.
+        r.bandwidth = decode_total > 0 ? (weight_bytes * r.decode_steps + decode_kv_tokens * kv_bytes_per_token) / decode_total : 0;
+        double sum = 0, worst = 0;
+        for (double t : first_token) sum += t, worst = std::max(worst, t);
+        r.ttft_mean_ms = 1000.0 * sum / n;
+        r.ttft_max_ms = 1000.0 * worst;
+        results.push_back(r);
+        std::printf("  concurrency %d: %d steps (%d decode-only) in %.2f s\n", n, steps, r.decode_steps, wall);
+    }
+    sg_engine_free(engine);
+    std::printf("\nsg_gpu_bench results (%s, prompt %d, %d new tokens each, greedy, graphs up to %d)\n", props.name, o.prompt,
+                o.gen, o.graphs);
+    std::printf("| concurrency | output tok/s | decode tok/s | decode step ms (median) | TTFT ms mean / max | decode GB/s | of copy bw |\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
+    for (const Result &r : results)
+        std::printf("| %d | %.0f | %.0f | %.3f | %.1f / %.1f | %.0f | %.0f%% |\n", r.concurrency, r.output_tps, r.decode_tps,
+                    r.step_ms, r.ttft_mean_ms, r.ttft_max_ms, r.bandwidth / 1e9, copy_bw > 0 ? 100.0 * r.bandwidth / copy_bw : 0.0);
+    return 0;
+}
