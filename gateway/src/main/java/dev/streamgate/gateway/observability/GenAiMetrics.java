@@ -74,8 +74,9 @@ public class GenAiMetrics {
     }
 
     private DistributionSummary tokenSummary(String model, String type) {
+        // No base unit: OpenTelemetry's unit is "{token}", an annotation that Prometheus exporters drop.
         return DistributionSummary.builder("gen_ai.client.token.usage")
-                .description("Tokens used per request").baseUnit("{token}")
+                .description("Tokens used per request")
                 .tag("gen_ai.request.model", model)
                 .tag("gen_ai.token.type", type)
                 .register(registry);

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,6 +38,7 @@ import reactor.test.StepVerifier;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 class ChatCompletionsIT {
     private static final String ADMIN_KEY = "sg-admin-chat-completions-it-0123456789";
     private static final FakeOpenAiUpstream UPSTREAM = FakeOpenAiUpstream.start();
@@ -54,6 +58,12 @@ class ChatCompletionsIT {
         registry.add("streamgate.routing.retry.initial-backoff", () -> "10ms");
         registry.add("streamgate.routing.retry.max-backoff", () -> "20ms");
         registry.add("streamgate.routing.retry.jitter", () -> "0");
+        // Tests here provoke upstream failures on purpose; the circuit breaker (tested with the router) must not
+        // open and turn later tests' requests into 503s.
+        registry.add("streamgate.routing.circuit-breaker.failure-rate-threshold", () -> "100");
+        registry.add("streamgate.routing.circuit-breaker.sliding-window-size", () -> "1000");
+        registry.add("streamgate.routing.circuit-breaker.minimum-calls", () -> "1000");
+        registry.add("streamgate.routing.circuit-breaker.open-duration", () -> "1s");
         registry.add("streamgate.deployments[0].id", () -> "fake-1");
         registry.add("streamgate.deployments[0].model", () -> "fake");
         registry.add("streamgate.deployments[0].provider", () -> "openai");
@@ -279,6 +289,36 @@ class ChatCompletionsIT {
                 .map(d -> d.replaceAll(".*\"content\":\"([^\"]*)\".*", "$1")).toList());
         assertThat(text).isEqualTo("one two three");
         assertThat(data.getLast()).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void prometheusShowsTheGenAiMetricsOfServedRequests() {
+        UPSTREAM.enqueue(FakeReply.tokens("metered", " tokens").usage(3, 2));
+        chat(body("fake", "hi", true, "")).exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult();
+        String metrics = client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics)
+                .contains("gen_ai_server_request_duration_seconds_count{gen_ai_request_model=\"fake\"")
+                .contains("gen_ai_server_time_to_first_token_seconds")
+                .contains("gen_ai_server_time_per_output_token_seconds")
+                .contains("gen_ai_client_token_usage_sum{gen_ai_request_model=\"fake\",gen_ai_token_type=\"output\"")
+                .contains("streamgate_streams_open")
+                .contains("streamgate_cost_total")
+                .contains("streamgate_auth_failures_total");
+    }
+
+    @Test
+    void logLinesOfARequestCarryItsTraceId(CapturedOutput output) {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        UPSTREAM.defaultReply(FakeReply.status(500));
+        chat(body("fake", "hi", false, ""))
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .exchange().expectStatus().isEqualTo(502);
+        assertThat(output.getOut().lines().filter(line -> line.contains("upstream_error"))
+                .filter(line -> line.contains("/v1/chat/completions")))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains(traceId));
     }
 
     /** The {@code data:} payloads of an SSE response. */
