@@ -71,6 +71,7 @@ class TwoInstancesIT {
                         // What is under test is sharing while Redis answers: a loaded CI machine must not push
                         // admissions onto the per-instance fallback (tested in RedisFailoverIT).
                         "--streamgate.ratelimit.redis-timeout=5s",
+                        "--streamgate.redis.command-timeout=5s",
                         "--streamgate.auth.admin-key=" + ADMIN_KEY,
                         "--streamgate.demo.enabled=false",
                         "--streamgate.deployments[0].id=echo",
