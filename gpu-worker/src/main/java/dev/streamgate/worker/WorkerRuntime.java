@@ -24,7 +24,6 @@ import dev.streamgate.worker.scheduler.SchedulerLoop;
 import dev.streamgate.worker.scheduler.SchedulerMetrics;
 import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.spi.EngineFactory;
-import dev.streamgate.worker.spi.EngineOptions;
 import dev.streamgate.worker.template.ChatTemplate;
 import dev.streamgate.worker.tokenizer.PromptTokens;
 import dev.streamgate.worker.tokenizer.TextEncoder;
@@ -239,8 +238,7 @@ public final class WorkerRuntime implements AutoCloseable {
             InferenceEngine engine = null;
             SchedulerLoop loop = null;
             try {
-                engine = factory.open(folder, new EngineOptions(options.kvBlocks(), options.maxNumSeqs(),
-                        options.maxBatchedTokens()));
+                engine = factory.open(folder, options.engine());
                 ModelInfo info = engine.info();
                 if (info.vocabSize() < vocabulary.size()) {
                     log.warn("model {} has {} embedding rows but its tokenizer knows {} tokens", name,
