@@ -131,6 +131,28 @@ class WorkerServerIT {
     }
 
     @Test
+    void streamedChatLogprobsComeOnePerTokenInItsContentChunk() {
+        Reply reply = client.post("/v1/chat/completions", """
+                {"model": "llama-gqa-f32", "stream": true, "max_tokens": 5, "temperature": 0, "logprobs": true,
+                 "top_logprobs": 2, "messages": [{"role": "user", "content": "Stream the answer."}]}
+                """);
+
+        List<JsonNode> chunks = reply.sseData().stream().filter(d -> !d.equals("[DONE]")).map(JSON::readTree)
+                .toList();
+        assertThat(chunks.getFirst().at("/choices/0/delta/role").stringValue()).isEqualTo("assistant");
+        assertThat(chunks.getFirst().at("/choices/0/logprobs").isNull()).isTrue();
+        List<JsonNode> withLogprobs = chunks.stream()
+                .filter(c -> c.at("/choices/0/logprobs").isObject()).toList();
+        assertThat(withLogprobs).hasSize(5).allSatisfy(c -> {
+            JsonNode entry = c.at("/choices/0/logprobs/content/0");
+            assertThat(entry.path("top_logprobs").size()).isEqualTo(2);
+            assertThat(c.at("/choices/0/delta/content").isString()).isTrue();
+            assertThat(c.path("id").stringValue()).isEqualTo(chunks.getFirst().path("id").stringValue());
+        });
+        assertThat(chunks.getLast().at("/choices/0/finish_reason").stringValue()).isEqualTo("length");
+    }
+
+    @Test
     void completionsStreamAndWholeAgreeAndCarryLegacyLogprobs() {
         String request = """
                 {"model": "llama-gqa-f32", "prompt": "The gateway streams", "max_tokens": 6, "temperature": 0,
@@ -196,8 +218,16 @@ class WorkerServerIT {
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"messages\": [{\"role\": \"wizard\", "
                         + "\"content\": \"hi\"}]}", "messages[0].role"),
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\"}", "messages"),
-                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream_options\": {\"include_usage\": 1}, "
-                        + messages + "}", "stream_options.include_usage"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream\": true, "
+                        + "\"stream_options\": {\"include_usage\": 1}, " + messages + "}",
+                        "stream_options.include_usage"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream_options\": {\"include_usage\": true}, "
+                        + messages + "}", "stream_options"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"messages\": [{\"role\": \"user\", \"content\": "
+                        + "[{\"type\": \"text\", \"text\": \"What is this?\"}, {\"type\": \"image_url\", "
+                        + "\"image_url\": {\"url\": \"https://example.com/a.png\"}}]}]}", "messages[0].content[1].type"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"tools\": [{\"type\": \"function\", "
+                        + "\"function\": {\"name\": \"f\"}}], " + messages + "}", "tools"),
                 Arguments.of("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": [0, 99999]}", "prompt"));
     }
 
