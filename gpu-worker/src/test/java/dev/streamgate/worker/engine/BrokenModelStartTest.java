@@ -35,7 +35,8 @@ class BrokenModelStartTest {
     void misShapedTensorIsNamedWithBothShapes() throws IOException {
         Checkpoint checkpoint = Checkpoint.read(Fixtures.folder(FIXTURE));
         String name = "model.layers.1.mlp.gate_proj.weight";
-        checkpoint.tensors.put(name, checkpoint.tensors.get(name).withShape(new long[] {64, 64}, new byte[64 * 64 * 4]));
+        Checkpoint.Tensor wrong = checkpoint.tensors.get(name).withShape(new long[] {64, 64}, new byte[64 * 64 * 4]);
+        checkpoint.tensors.put(name, wrong);
         Path folder = folder("misshaped", checkpoint);
 
         assertThatThrownBy(() -> WorkerRuntime.builder(folder).start())

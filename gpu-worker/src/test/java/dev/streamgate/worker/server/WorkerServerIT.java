@@ -225,7 +225,8 @@ class WorkerServerIT {
                         + messages + "}", "stream_options"),
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"messages\": [{\"role\": \"user\", \"content\": "
                         + "[{\"type\": \"text\", \"text\": \"What is this?\"}, {\"type\": \"image_url\", "
-                        + "\"image_url\": {\"url\": \"https://example.com/a.png\"}}]}]}", "messages[0].content[1].type"),
+                        + "\"image_url\": {\"url\": \"https://example.com/a.png\"}}]}]}",
+                        "messages[0].content[1].type"),
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"tools\": [{\"type\": \"function\", "
                         + "\"function\": {\"name\": \"f\"}}], " + messages + "}", "tools"),
                 Arguments.of("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": [0, 99999]}", "prompt"));
