@@ -9,20 +9,16 @@ import java.util.List;
  * @param comparisons  one per concurrency, smallest first
  * @param bandwidthGbs read bandwidth measured before the first comparison and after the last
  * @param jlama        Jlama's one-at-a-time timings on the first prompts, or why there are none
+ * @param matchedToJlama the worker serving Jlama's prompts one at a time with the output lengths Jlama produced
+ *                       (Jlama stops at EOS and has no {@code ignore_eos}); empty when Jlama could not run
  */
 record ModelResult(String name, CheckpointWeights weights, String backend, List<Comparison> comparisons,
-                   double[] bandwidthGbs, long preemptions, JlamaRun.Outcome jlama) {
+                   double[] bandwidthGbs, long preemptions, JlamaRun.Outcome jlama,
+                   List<RequestTiming> matchedToJlama) {
 
     /** Every request the worker served alone, in the order served. */
     List<RequestTiming> servedAlone() {
         return comparisons.stream().flatMap(c -> c.oneAtATime().stream()).flatMap(List::stream).toList();
-    }
-
-    /** The worker's one-at-a-time timings of the first {@code n} prompts (from the smallest comparison with them). */
-    List<RequestTiming> firstServedAlone(int n) {
-        return comparisons.stream().filter(c -> c.streams() >= n).findFirst()
-                .map(c -> c.oneAtATime().getFirst().subList(0, n))
-                .orElseThrow(() -> new IllegalArgumentException("no comparison covers " + n + " requests"));
     }
 
     /** The median single-stream decode speed. */

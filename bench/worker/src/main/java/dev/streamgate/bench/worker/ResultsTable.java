@@ -34,16 +34,19 @@ final class ResultsTable {
         line(out, "| model | parameters | weights read per token | single-stream decode tok/s | read bandwidth GB/s "
                 + "(before / after) | bandwidth bound tok/s | of bound |");
         line(out, "|---|---:|---:|---:|---:|---:|---:|");
+        long cache = CacheSize.lastLevelBytes();
         for (ModelResult r : results) {
             double decode = ModelResult.medianDecode(r.servedAlone());
             double bound = r.boundTokensPerSecond();
-            line(out, "| %s (%s, %s) | %.1fM | %.1f MB | %.1f | %.2f / %.2f | %.1f | %.0f%% |", r.name(),
-                    r.weights().dtype(), r.backend(), r.weights().parameters() / 1e6,
-                    r.weights().bytesPerDecode() / 1e6, decode, r.bandwidthGbs()[0], r.bandwidthGbs()[1], bound,
-                    100 * decode / bound);
+            String boundCells = r.weights().bytesPerDecode() <= cache
+                    ? String.format(Locale.ROOT, "n/a: the weights fit in the %d MiB cache | n/a", cache >> 20)
+                    : String.format(Locale.ROOT, "%.1f | %.0f%%", bound, 100 * decode / bound);
+            line(out, "| %s (%s, %s) | %.1fM | %.1f MB | %.1f | %.2f / %.2f | %s |", r.name(), r.weights().dtype(),
+                    r.backend(), r.weights().parameters() / 1e6, r.weights().bytesPerDecode() / 1e6, decode,
+                    r.bandwidthGbs()[0], r.bandwidthGbs()[1], boundCells);
         }
         line(out, "");
-        line(out, "| model | Jlama 0.8.4 one at a time tok/s | worker one at a time tok/s (same requests) | "
+        line(out, "| model | Jlama 0.8.4 one at a time tok/s | worker, same prompts and output lengths, tok/s | "
                 + "worker / Jlama | Jlama decode tok/s | worker decode tok/s | worker / Jlama |");
         line(out, "|---|---:|---:|---:|---:|---:|---:|");
         for (ModelResult r : results) {
@@ -52,7 +55,7 @@ final class ResultsTable {
                 line(out, "| %s | could not run: %s | | | | | |", r.name(), jlama.failure().replace("|", "\\|"));
                 continue;
             }
-            List<RequestTiming> worker = r.firstServedAlone(jlama.timings().size());
+            List<RequestTiming> worker = r.matchedToJlama();
             double jlamaThroughput = Comparison.sequentialThroughput(jlama.timings());
             double workerThroughput = Comparison.sequentialThroughput(worker);
             double jlamaDecode = ModelResult.medianDecode(jlama.timings());

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Streams text completions from a worker over HTTP, as clients do, and times each request: greedy, exactly
- * {@code maxTokens} output tokens ({@code ignore_eos}), usage from the stream's last chunk.
+ * {@code maxTokens} output tokens ({@code ignore_eos}) unless said otherwise, usage from the stream's last chunk.
  */
 final class WorkerLoad {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
@@ -38,19 +38,25 @@ final class WorkerLoad {
 
     /** All prompts at once: the worker batches them. In prompt order. */
     List<RequestTiming> together(List<String> prompts) {
-        return Flux.fromIterable(prompts).flatMapSequential(this::stream, prompts.size()).collectList().block(TIMEOUT);
+        return Flux.fromIterable(prompts).flatMapSequential(p -> stream(p, maxTokens), prompts.size()).collectList()
+                .block(TIMEOUT);
     }
 
     /** The same prompts, each sent when the one before has finished. */
     List<RequestTiming> oneAtATime(List<String> prompts) {
+        return oneAtATime(prompts, prompts.stream().map(p -> maxTokens).toList());
+    }
+
+    /** One at a time, prompt {@code i} generating exactly {@code outputTokens.get(i)} tokens. */
+    List<RequestTiming> oneAtATime(List<String> prompts, List<Integer> outputTokens) {
         List<RequestTiming> out = new ArrayList<>();
-        for (String prompt : prompts) {
-            out.add(stream(prompt).block(TIMEOUT));
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(stream(prompts.get(i), outputTokens.get(i)).block(TIMEOUT));
         }
         return out;
     }
 
-    private Mono<RequestTiming> stream(String prompt) {
+    private Mono<RequestTiming> stream(String prompt, int maxTokens) {
         ObjectNode body = JsonMapper.shared().createObjectNode();
         body.put("model", model);
         body.put("prompt", prompt);

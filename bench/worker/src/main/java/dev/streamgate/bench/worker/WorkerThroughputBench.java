@@ -62,6 +62,14 @@ public final class WorkerThroughputBench {
         WorkerOptions workerOptions = WorkerOptions.DEFAULTS.withServedModelName(name)
                 .withEngine(WorkerOptions.DEFAULTS.engine().withKvCacheBytes(1L << 30))
                 .withMaxNumSeqs(Math.max(64, prompts.size()));
+        // Jlama first, alone on the machine; the worker then serves its prompts with the lengths it produced.
+        List<String> jlamaPrompts = prompts.subList(0, options.jlamaRequests());
+        System.out.printf("  Jlama, %d requests one at a time%n", jlamaPrompts.size());
+        JlamaRun.Outcome jlama = JlamaRun.run(folder, jlamaPrompts, options.maxTokens());
+        if (jlama.failure() != null) {
+            System.out.println("  Jlama: " + jlama.failure());
+        }
+        List<RequestTiming> matchedToJlama = List.of();
         List<Comparison> comparisons = new ArrayList<>();
         double[] bandwidth = new double[2];
         long preemptions;
@@ -86,14 +94,14 @@ public final class WorkerThroughputBench {
                 comparisons.add(new Comparison(streams, together, alone));
             }
             bandwidth[1] = MemoryBandwidth.measure(options.sgBench(), threads);
+            if (jlama.failure() == null) {
+                System.out.println("  Jlama's requests, one at a time");
+                matchedToJlama = load.oneAtATime(jlamaPrompts,
+                        jlama.timings().stream().map(t -> Math.max(1, t.outputTokens())).toList());
+            }
             preemptions = runtime.state().preemptions();
         }
-        System.out.printf("  Jlama, %d requests one at a time%n", options.jlamaRequests());
-        JlamaRun.Outcome jlama = JlamaRun.run(folder, prompts.subList(0, options.jlamaRequests()), options.maxTokens());
-        if (jlama.failure() != null) {
-            System.out.println("  Jlama: " + jlama.failure());
-        }
-        return new ModelResult(name, weights, backend, comparisons, bandwidth, preemptions, jlama);
+        return new ModelResult(name, weights, backend, comparisons, bandwidth, preemptions, jlama, matchedToJlama);
     }
 
     private static String loadAverage() {
