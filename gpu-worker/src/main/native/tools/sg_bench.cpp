@@ -2,6 +2,9 @@
 //   sg_bench [--hidden 768] [--layers 12] [--heads 12] [--kv-heads 12] [--intermediate 2048] [--vocab 32000]
 //            [--dtype bf16|f32|f16] [--batch 1] [--prompt 128] [--gen 32] [--threads 0] [--backend auto|cpu|scalar]
 // Prints prefill time, decode tokens/s and the weight bytes streamed per decode step per second.
+//   sg_bench --bandwidth-mib N [--threads 0]
+// Only measures the machine's read bandwidth over an N MiB buffer and prints `read_bandwidth_gbs <value>`
+// (what bench/worker-throughput.sh compares the worker's decode speed with).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +22,7 @@ namespace {
 struct Options {
     int hidden = 768, layers = 12, heads = 12, kv_heads = 12, intermediate = 2048, vocab = 32000;
     int batch = 1, prompt = 128, gen = 32, threads = 0, backend = SG_BACKEND_AUTO, dtype = SG_DTYPE_BF16;
+    int bandwidth_mib = 0;
 };
 
 Options parse(int argc, char **argv) {
@@ -28,7 +32,8 @@ Options parse(int argc, char **argv) {
         int *target = key == "--hidden" ? &o.hidden : key == "--layers" ? &o.layers : key == "--heads" ? &o.heads
                     : key == "--kv-heads" ? &o.kv_heads : key == "--intermediate" ? &o.intermediate
                     : key == "--vocab" ? &o.vocab : key == "--batch" ? &o.batch : key == "--prompt" ? &o.prompt
-                    : key == "--gen" ? &o.gen : key == "--threads" ? &o.threads : nullptr;
+                    : key == "--gen" ? &o.gen : key == "--threads" ? &o.threads
+                    : key == "--bandwidth-mib" ? &o.bandwidth_mib : nullptr;
         if (target != nullptr) {
             *target = std::atoi(value.c_str());
         } else if (key == "--dtype") {
@@ -74,6 +79,13 @@ double read_bandwidth(size_t bytes, int threads) {
 
 int main(int argc, char **argv) {
     const Options o = parse(argc, argv);
+    if (o.bandwidth_mib > 0) {
+        const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+        const double bandwidth = read_bandwidth(static_cast<size_t>(o.bandwidth_mib) << 20, threads);
+        std::printf("read_bandwidth_gbs %.3f (%d threads, %d MiB, best of 5 passes)\n", bandwidth / 1e9, threads,
+                    o.bandwidth_mib);
+        return 0;
+    }
     const int head_dim = o.hidden / o.heads, elem = o.dtype == SG_DTYPE_F32 ? 4 : 2;
     sg_model_config c{};
     c.architecture = SG_ARCH_LLAMA;

@@ -1,5 +1,10 @@
 package dev.streamgate.worker;
 
+import static dev.streamgate.worker.BodyFields.bool;
+import static dev.streamgate.worker.BodyFields.invalid;
+import static dev.streamgate.worker.BodyFields.requiredString;
+
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -13,5 +18,39 @@ public record CompletionRequest(String model, String prompt, int[] promptTokens,
             throw new IllegalArgumentException("exactly one of prompt and promptTokens");
         }
         promptTokens = promptTokens == null ? null : promptTokens.clone();
+    }
+
+    /**
+     * Reads a completions body: one prompt, as a string or as token ids (batches of prompts are refused).
+     *
+     * @throws dev.streamgate.streaming.openai.InvalidRequestException naming the malformed field
+     */
+    public static CompletionRequest read(ObjectNode body) {
+        String model = requiredString(body, "model");
+        JsonNode prompt = body.path("prompt");
+        if (prompt.isArray() && prompt.size() == 1 && (prompt.get(0).isString() || prompt.get(0).isArray())) {
+            prompt = prompt.get(0);
+        }
+        boolean stream = bool(body, "stream", false);
+        boolean includeUsage = BodyFields.includeUsage(body);
+        if (prompt.isString()) {
+            return new CompletionRequest(model, prompt.stringValue(), null, stream, includeUsage, body);
+        }
+        if (prompt.isArray() && !prompt.isEmpty()) {
+            int[] ids = new int[prompt.size()];
+            for (int i = 0; i < ids.length; i++) {
+                JsonNode id = prompt.get(i);
+                if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+                    throw onePrompt();
+                }
+                ids[i] = id.intValue();
+            }
+            return new CompletionRequest(model, null, ids, stream, includeUsage, body);
+        }
+        throw onePrompt();
+    }
+
+    private static RuntimeException onePrompt() {
+        return invalid("prompt", "prompt must be a string or an array of token ids (one prompt per request)");
     }
 }

@@ -3,6 +3,7 @@ package dev.streamgate.worker;
 import java.util.List;
 
 import dev.streamgate.streaming.FinishReason;
+import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.Usage;
 
 /**
@@ -11,6 +12,19 @@ import dev.streamgate.streaming.Usage;
  * {@link Token} per sampled token, then one {@link Finished} or {@link Failed}.
  */
 public sealed interface GenerationEvent {
+
+    /**
+     * The same event in the gateway's form: a token's text as a {@link StreamEvent.TextDelta} (none for a token that
+     * released no text), a finish as the usage report and then the finish, a failure as a 500 stream error.
+     */
+    default List<StreamEvent> streamEvents() {
+        return switch (this) {
+            case Token token -> token.text().isEmpty() ? List.of() : List.of(new StreamEvent.TextDelta(token.text()));
+            case Finished finished -> List.of(new StreamEvent.UsageReport(finished.usage()),
+                    new StreamEvent.Finish(finished.reason()));
+            case Failed failed -> List.of(failed.streamError());
+        };
+    }
 
     /**
      * @param text     the text this token releases (may be empty: a character or a possible stop string held back)
@@ -24,6 +38,10 @@ public sealed interface GenerationEvent {
 
     /** Generation broke off (engine failure, shutdown). */
     record Failed(String message) implements GenerationEvent {
+        /** The failure as the end of an OpenAI stream: a server error, status 500 had it come before the response. */
+        public StreamEvent.StreamError streamError() {
+            return new StreamEvent.StreamError(500, "server_error", "worker_error", message);
+        }
     }
 
     /** A token with its log-probability and the best alternatives, OpenAI's {@code logprobs.content[]} item. */

@@ -1,5 +1,13 @@
 package dev.streamgate.worker;
 
+import static dev.streamgate.worker.BodyFields.bool;
+import static dev.streamgate.worker.BodyFields.check;
+import static dev.streamgate.worker.BodyFields.intOr;
+import static dev.streamgate.worker.BodyFields.invalid;
+import static dev.streamgate.worker.BodyFields.number;
+import static dev.streamgate.worker.BodyFields.optionalInt;
+import static dev.streamgate.worker.BodyFields.optionalLong;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -143,64 +151,5 @@ public record GenerationSettings(Integer maxTokens, SamplingParams sampling, Lis
         synchronized (seeds) {
             return seeds.nextLong();
         }
-    }
-
-    private static double number(JsonNode body, String field, double fallback) {
-        JsonNode node = body.path(field);
-        if (node.isMissingNode() || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isNumber() || !Double.isFinite(node.doubleValue())) {
-            throw invalid(field, field + " must be a number");
-        }
-        return node.doubleValue();
-    }
-
-    private static Integer optionalInt(JsonNode body, String field) {
-        JsonNode node = body.path(field);
-        if (node.isMissingNode() || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw invalid(field, field + " must be an integer");
-        }
-        return node.intValue();
-    }
-
-    private static int intOr(JsonNode body, String field, int fallback) {
-        Integer value = optionalInt(body, field);
-        return value == null ? fallback : value;
-    }
-
-    private static Long optionalLong(JsonNode body, String field) {
-        JsonNode node = body.path(field);
-        if (node.isMissingNode() || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw invalid(field, field + " must be an integer");
-        }
-        return node.longValue();
-    }
-
-    private static boolean bool(JsonNode body, String field, boolean fallback) {
-        JsonNode node = body.path(field);
-        if (node.isMissingNode() || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isBoolean()) {
-            throw invalid(field, field + " must be true or false");
-        }
-        return node.booleanValue();
-    }
-
-    private static void check(boolean ok, String param, String message) {
-        if (!ok) {
-            throw invalid(param, message);
-        }
-    }
-
-    static InvalidRequestException invalid(String param, String message) {
-        return new InvalidRequestException(param, "invalid_value", message);
     }
 }

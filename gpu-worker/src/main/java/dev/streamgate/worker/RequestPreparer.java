@@ -48,6 +48,7 @@ final class RequestPreparer {
         if (request.messages().isEmpty()) {
             throw new InvalidRequestException("messages", "invalid_value", "messages must not be empty");
         }
+        requireTextOnly(request.messages());
         ChatTemplate chatTemplate = template.orElseThrow(() -> new InvalidRequestException("model",
                 "chat_template_missing", "model '" + modelName + "' has no chat template; use /v1/completions"));
         ObjectNode body = settingsBody(request);
@@ -108,6 +109,27 @@ final class RequestPreparer {
         if (requested != null && !requested.isBlank() && !requested.equals(modelName)) {
             throw new InvalidRequestException("model", "model_not_found", "the model '" + requested
                     + "' does not exist; this worker serves '" + modelName + "'");
+        }
+    }
+
+    /**
+     * The shared parser accepts image, audio and file parts (the gateway forwards them) and leaves them out of a
+     * message's text; a text-only model would silently answer without them, so the worker refuses them.
+     */
+    private static void requireTextOnly(List<ChatMessage> messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).raw() == null ? null : messages.get(i).raw().get("content");
+            if (content == null || !content.isArray()) {
+                continue;
+            }
+            for (int j = 0; j < content.size(); j++) {
+                String type = content.get(j).path("type").asString("");
+                if (!type.equals("text")) {
+                    String param = "messages[" + i + "].content[" + j + "].type";
+                    throw new InvalidRequestException(param, "unsupported_value", "this worker serves a text-only "
+                            + "model and accepts only text content parts, but " + param + " is '" + type + "'");
+                }
+            }
         }
     }
 

@@ -2,23 +2,26 @@ package dev.streamgate.worker;
 
 import java.time.Duration;
 
+import dev.streamgate.worker.engine.EngineOptions;
+
 /**
  * How a worker runtime serves its model.
  *
  * @param servedModelName  the {@code model} requests must name; null means the model folder's name
- * @param kvBlocks         KV cache blocks; 0 lets the engine size its pool
+ * @param engine           how the engine runs the model: threads, backend and the KV pool (block count, or bytes)
  * @param maxNumSeqs       sequences running at once
  * @param maxBatchedTokens tokens per engine step (decodes plus prefill chunks)
  * @param warmupTimeout    how long the warm-up generation may take before start fails
  */
-public record WorkerOptions(String servedModelName, int kvBlocks, int maxNumSeqs, int maxBatchedTokens,
+public record WorkerOptions(String servedModelName, EngineOptions engine, int maxNumSeqs, int maxBatchedTokens,
                             Duration warmupTimeout) {
 
-    public static final WorkerOptions DEFAULTS = new WorkerOptions(null, 0, 64, 2048, Duration.ofMinutes(2));
+    public static final WorkerOptions DEFAULTS = new WorkerOptions(null, EngineOptions.defaults(), 64, 2048,
+            Duration.ofMinutes(2));
 
     public WorkerOptions {
-        if (kvBlocks < 0) {
-            throw new IllegalArgumentException("kvBlocks must not be negative");
+        if (engine == null) {
+            throw new IllegalArgumentException("engine options are required");
         }
         if (maxNumSeqs < 1) {
             throw new IllegalArgumentException("maxNumSeqs must be at least 1");
@@ -32,18 +35,23 @@ public record WorkerOptions(String servedModelName, int kvBlocks, int maxNumSeqs
     }
 
     public WorkerOptions withServedModelName(String name) {
-        return new WorkerOptions(name, kvBlocks, maxNumSeqs, maxBatchedTokens, warmupTimeout);
+        return new WorkerOptions(name, engine, maxNumSeqs, maxBatchedTokens, warmupTimeout);
     }
 
+    public WorkerOptions withEngine(EngineOptions options) {
+        return new WorkerOptions(servedModelName, options, maxNumSeqs, maxBatchedTokens, warmupTimeout);
+    }
+
+    /** A KV pool of exactly this many blocks (0: sized by {@link EngineOptions#kvCacheBytes()}). */
     public WorkerOptions withKvBlocks(int blocks) {
-        return new WorkerOptions(servedModelName, blocks, maxNumSeqs, maxBatchedTokens, warmupTimeout);
+        return withEngine(engine.withKvBlocks(blocks));
     }
 
     public WorkerOptions withMaxNumSeqs(int seqs) {
-        return new WorkerOptions(servedModelName, kvBlocks, seqs, maxBatchedTokens, warmupTimeout);
+        return new WorkerOptions(servedModelName, engine, seqs, maxBatchedTokens, warmupTimeout);
     }
 
     public WorkerOptions withMaxBatchedTokens(int tokens) {
-        return new WorkerOptions(servedModelName, kvBlocks, maxNumSeqs, tokens, warmupTimeout);
+        return new WorkerOptions(servedModelName, engine, maxNumSeqs, tokens, warmupTimeout);
     }
 }

@@ -24,7 +24,6 @@ import dev.streamgate.worker.scheduler.SchedulerLoop;
 import dev.streamgate.worker.scheduler.SchedulerMetrics;
 import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.spi.EngineFactory;
-import dev.streamgate.worker.spi.EngineOptions;
 import dev.streamgate.worker.template.ChatTemplate;
 import dev.streamgate.worker.tokenizer.PromptTokens;
 import dev.streamgate.worker.tokenizer.TextEncoder;
@@ -121,7 +120,7 @@ public final class WorkerRuntime implements AutoCloseable {
      * signal {@link InvalidRequestException} before any event.
      */
     public Flux<StreamEvent> chat(ChatCompletionRequest request) {
-        return Flux.defer(() -> generate(prepareChat(request))).concatMapIterable(WorkerRuntime::streamEvents);
+        return Flux.defer(() -> generate(prepareChat(request))).concatMapIterable(GenerationEvent::streamEvents);
     }
 
     /** Validates and tokenizes a chat request. */
@@ -159,18 +158,6 @@ public final class WorkerRuntime implements AutoCloseable {
         } catch (IllegalStateException e) {
             emitter.error(e);
         }
-    }
-
-    private static List<StreamEvent> streamEvents(GenerationEvent event) {
-        return switch (event) {
-            case GenerationEvent.Token token -> token.text().isEmpty()
-                    ? List.of()
-                    : List.of(new StreamEvent.TextDelta(token.text()));
-            case GenerationEvent.Finished finished -> List.of(new StreamEvent.UsageReport(finished.usage()),
-                    new StreamEvent.Finish(finished.reason()));
-            case GenerationEvent.Failed failed -> List.of(new StreamEvent.StreamError(500, "server_error",
-                    "worker_error", failed.message()));
-        };
     }
 
     /** Runs one short generation so the first caller does not pay for lazy initialisation. */
@@ -239,8 +226,7 @@ public final class WorkerRuntime implements AutoCloseable {
             InferenceEngine engine = null;
             SchedulerLoop loop = null;
             try {
-                engine = factory.open(folder, new EngineOptions(options.kvBlocks(), options.maxNumSeqs(),
-                        options.maxBatchedTokens()));
+                engine = factory.open(folder, options.engine());
                 ModelInfo info = engine.info();
                 if (info.vocabSize() < vocabulary.size()) {
                     log.warn("model {} has {} embedding rows but its tokenizer knows {} tokens", name,

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.Set;
 
 import dev.streamgate.streaming.FinishReason;
-
+import dev.streamgate.streaming.StopSequenceMatcher;
 import dev.streamgate.worker.tokenizer.IncrementalDetokenizer;
 import dev.streamgate.worker.tokenizer.TokenVocabulary;
 
@@ -24,7 +24,7 @@ final class Sequence {
     final Instant arrivedAt;
     final int promptLength;
     final IncrementalDetokenizer detokenizer;
-    final StopStringMatcher stopStrings;
+    final StopSequenceMatcher stopStrings;
 
     State state = State.WAITING;
     int[] tokens;
@@ -44,7 +44,7 @@ final class Sequence {
         this.tokens = Arrays.copyOf(request.promptTokens(), promptLength + Math.min(request.maxTokens(), 256));
         this.length = promptLength;
         this.detokenizer = new IncrementalDetokenizer(vocabulary, request.skipSpecialTokens());
-        this.stopStrings = new StopStringMatcher(request.stop());
+        this.stopStrings = new StopSequenceMatcher(request.stop());
     }
 
     long id() {
@@ -75,7 +75,7 @@ final class Sequence {
         if (!request.ignoreEos() && eosTokenIds.contains(token)) {
             return release("", FinishReason.STOP);
         }
-        StopStringMatcher.Result result = stopStrings.push(detokenizer.push(token));
+        StopSequenceMatcher.Result result = stopStrings.feed(detokenizer.push(token));
         if (result.stopped()) {
             return new Outcome(result.text(), FinishReason.STOP);
         }
@@ -86,7 +86,7 @@ final class Sequence {
     }
 
     private Outcome release(String text, FinishReason finish) {
-        StopStringMatcher.Result tail = stopStrings.push(detokenizer.finish());
+        StopSequenceMatcher.Result tail = stopStrings.feed(detokenizer.finish());
         if (tail.stopped()) {
             return new Outcome(text + tail.text(), FinishReason.STOP);
         }

@@ -3,103 +3,80 @@ package dev.streamgate.worker.server;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.ChatCompletionAssembler;
+import dev.streamgate.streaming.openai.OpenAiChunkEncoder;
+import dev.streamgate.streaming.sse.SseFrames;
 import dev.streamgate.worker.GenerationEvent;
-import tools.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Encodes one chat request's events as {@code chat.completion.chunk} SSE frames, or as one {@code chat.completion}.
- * Stateful per request.
+ * One chat request's response, written by the streaming module's codecs that the gateway writes with too
+ * ({@link OpenAiChunkEncoder} for the SSE chunks, {@link ChatCompletionAssembler} for the whole body). The worker
+ * adds the one thing those leave {@code null}: per-token {@code logprobs}, when the request asks for them
+ * ({@link ChatLogprobs}). Stateful per request; events arrive serially.
  */
-final class ChatResponses {
+final class ChatResponses implements AutoCloseable {
     private final String id;
     private final long created;
     private final String model;
-    private final boolean includeUsage;
+    private final boolean logprobs;
+    private final OpenAiChunkEncoder encoder;
 
-    ChatResponses(String id, long created, String model, boolean includeUsage) {
+    ChatResponses(String id, long created, String model, boolean includeUsage, boolean logprobs) {
         this.id = id;
         this.created = created;
         this.model = model;
-        this.includeUsage = includeUsage;
+        this.logprobs = logprobs;
+        this.encoder = new OpenAiChunkEncoder(id, created, model, includeUsage);
     }
 
-    /** The first frame: the assistant role, as OpenAI sends it before any content. */
-    String roleFrame() {
-        ObjectNode delta = OpenAiJson.object();
-        delta.put("role", "assistant");
-        delta.put("content", "");
-        return OpenAiJson.sse(chunk(delta, null, null));
-    }
-
-    List<String> frames(GenerationEvent event) {
-        return switch (event) {
-            case GenerationEvent.Token token -> {
-                if (token.text().isEmpty() && token.logprob() == null) {
-                    yield List.of();
-                }
-                ObjectNode delta = OpenAiJson.object();
-                delta.put("content", token.text());
-                ObjectNode logprobs = token.logprob() == null ? null
-                        : OpenAiJson.chatLogprobs(List.of(token.logprob()));
-                yield List.of(OpenAiJson.sse(chunk(delta, logprobs, null)));
+    /** The SSE frames of one event (none for a token that released no text, unless it carries logprobs). */
+    List<byte[]> frames(GenerationEvent event) {
+        List<byte[]> frames = new ArrayList<>(2);
+        if (logprobs && event instanceof GenerationEvent.Token token && token.logprob() != null) {
+            // Every token gets its chunk, text or not; its logprobs go into the content chunk, which is the last
+            // the encoder writes (a role chunk comes first at the start of the stream).
+            List<byte[]> chunks = encoder.encode(new StreamEvent.TextDelta(token.text()));
+            for (int i = 0; i < chunks.size(); i++) {
+                byte[] chunk = i < chunks.size() - 1 ? chunks.get(i)
+                        : ChatLogprobs.intoChoice(chunks.get(i), ChatLogprobs.of(List.of(token.logprob())));
+                frames.add(SseFrames.data(chunk));
             }
-            case GenerationEvent.Finished finished -> {
-                List<String> frames = new ArrayList<>();
-                frames.add(OpenAiJson.sse(chunk(OpenAiJson.object(), null, finished.reason().wireName())));
-                if (includeUsage) {
-                    ObjectNode usage = base("chat.completion.chunk");
-                    usage.putArray("choices");
-                    usage.set("usage", OpenAiJson.usage(finished.usage()));
-                    frames.add(OpenAiJson.sse(usage));
-                }
-                yield frames;
+            return frames;
+        }
+        for (StreamEvent streamEvent : event.streamEvents()) {
+            encoder.encode(streamEvent, (buffer, offset, length) -> frames.add(SseFrames.data(buffer, offset,
+                    length)));
+        }
+        return frames;
+    }
+
+    /** The non-streaming response: a {@code chat.completion}, or a 500 with the error the generation ended in. */
+    JsonBody complete(List<GenerationEvent> events) {
+        ChatCompletionAssembler assembler = new ChatCompletionAssembler(id, created, model);
+        List<GenerationEvent.TokenLogprob> tokenLogprobs = new ArrayList<>();
+        for (GenerationEvent event : events) {
+            if (event instanceof GenerationEvent.Token token && token.logprob() != null) {
+                tokenLogprobs.add(token.logprob());
             }
-            case GenerationEvent.Failed failed -> List.of(OpenAiJson.sse(
-                    OpenAiJson.error(failed.message(), "server_error", null, "worker_error")));
-        };
+            event.streamEvents().forEach(assembler::accept);
+        }
+        if (assembler.error() != null) {
+            return new JsonBody(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    OpenAiChunkEncoder.encodeError(assembler.error()));
+        }
+        if (!assembler.finished()) {
+            return JsonBody.serverError("generation ended without a result");
+        }
+        byte[] body = assembler.toJson();
+        return new JsonBody(HttpResponseStatus.OK,
+                logprobs ? ChatLogprobs.intoChoice(body, ChatLogprobs.of(tokenLogprobs)) : body);
     }
 
-    /** The whole response of a non-streaming request; a failed generation is the caller's to turn into a 500. */
-    String complete(GenerationResult result) {
-        ObjectNode body = base("chat.completion");
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", result.text());
-        if (result.logprobs().isEmpty()) {
-            choice.putNull("logprobs");
-        } else {
-            choice.set("logprobs", OpenAiJson.chatLogprobs(result.logprobs()));
-        }
-        choice.put("finish_reason", result.finished().reason().wireName());
-        body.set("usage", OpenAiJson.usage(result.finished().usage()));
-        return OpenAiJson.json(body);
-    }
-
-    private ObjectNode chunk(ObjectNode delta, ObjectNode logprobs, String finishReason) {
-        ObjectNode chunk = base("chat.completion.chunk");
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        if (logprobs == null) {
-            choice.putNull("logprobs");
-        } else {
-            choice.set("logprobs", logprobs);
-        }
-        choice.put("finish_reason", finishReason);
-        if (includeUsage) {
-            chunk.putNull("usage");
-        }
-        return chunk;
-    }
-
-    private ObjectNode base(String object) {
-        ObjectNode node = OpenAiJson.object();
-        node.put("id", id);
-        node.put("object", object);
-        node.put("created", created);
-        node.put("model", model);
-        return node;
+    /** Releases the encoder's buffers when a stream is cancelled before its end. */
+    @Override
+    public void close() {
+        encoder.close();
     }
 }

@@ -3,10 +3,17 @@ package dev.streamgate.worker.server;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.streamgate.streaming.openai.OpenAiChunkEncoder;
+import dev.streamgate.streaming.sse.SseFrames;
 import dev.streamgate.worker.GenerationEvent;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Encodes one text completion request's events as {@code text_completion} SSE frames or one response body. */
+/**
+ * Encodes one text completion request's events as {@code text_completion} SSE frames or one response body. The
+ * legacy completions API has no codec in the streaming module (the gateway serves chat only); its framing and
+ * error chunk are the streaming module's.
+ */
 final class CompletionResponses {
     private final String id;
     private final long created;
@@ -21,7 +28,7 @@ final class CompletionResponses {
         this.includeUsage = includeUsage;
     }
 
-    List<String> frames(GenerationEvent event) {
+    List<byte[]> frames(GenerationEvent event) {
         return switch (event) {
             case GenerationEvent.Token token -> {
                 if (token.text().isEmpty() && token.logprob() == null) {
@@ -30,25 +37,30 @@ final class CompletionResponses {
                 ObjectNode logprobs = token.logprob() == null ? null
                         : OpenAiJson.completionLogprobs(List.of(token.logprob()), List.of(textLength));
                 textLength += token.text().length();
-                yield List.of(OpenAiJson.sse(chunk(token.text(), logprobs, null)));
+                yield List.of(sse(chunk(token.text(), logprobs, null)));
             }
             case GenerationEvent.Finished finished -> {
-                List<String> frames = new ArrayList<>();
-                frames.add(OpenAiJson.sse(chunk("", null, finished.reason().wireName())));
+                List<byte[]> frames = new ArrayList<>();
+                frames.add(sse(chunk("", null, finished.reason().wireName())));
                 if (includeUsage) {
                     ObjectNode usage = base();
                     usage.putArray("choices");
                     usage.set("usage", OpenAiJson.usage(finished.usage()));
-                    frames.add(OpenAiJson.sse(usage));
+                    frames.add(sse(usage));
                 }
                 yield frames;
             }
-            case GenerationEvent.Failed failed -> List.of(OpenAiJson.sse(
-                    OpenAiJson.error(failed.message(), "server_error", null, "worker_error")));
+            case GenerationEvent.Failed failed -> List.of(SseFrames.data(OpenAiChunkEncoder.encodeError(
+                    failed.streamError())));
         };
     }
 
-    String complete(GenerationResult result) {
+    /** The non-streaming response: a {@code text_completion}, or a 500 with the error the generation ended in. */
+    JsonBody complete(List<GenerationEvent> events) {
+        GenerationResult result = GenerationResult.of(events);
+        if (result.failure() != null) {
+            return JsonBody.serverError(result.failure());
+        }
         ObjectNode body = base();
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
@@ -60,7 +72,11 @@ final class CompletionResponses {
         }
         choice.put("finish_reason", result.finished().reason().wireName());
         body.set("usage", OpenAiJson.usage(result.finished().usage()));
-        return OpenAiJson.json(body);
+        return new JsonBody(HttpResponseStatus.OK, OpenAiJson.MAPPER.writeValueAsBytes(body));
+    }
+
+    private static byte[] sse(ObjectNode chunk) {
+        return SseFrames.data(OpenAiJson.MAPPER.writeValueAsBytes(chunk));
     }
 
     private ObjectNode chunk(String text, ObjectNode logprobs, String finishReason) {

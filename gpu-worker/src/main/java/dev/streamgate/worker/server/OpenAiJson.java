@@ -8,20 +8,15 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Pieces of OpenAI's response bodies shared by chat and text completions. */
+/** Pieces of OpenAI's JSON the worker writes itself: error bodies with a param, usage, legacy logprobs. */
 final class OpenAiJson {
     static final JsonMapper MAPPER = JsonMapper.shared();
-    static final String DONE = "data: [DONE]\n\n";
 
     private OpenAiJson() {
     }
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();
-    }
-
-    static String sse(ObjectNode data) {
-        return "data: " + MAPPER.writeValueAsString(data) + "\n\n";
     }
 
     static String json(ObjectNode data) {
@@ -47,29 +42,6 @@ final class OpenAiJson {
         return body;
     }
 
-    /** A chat {@code logprobs.content[]} entry. */
-    static ObjectNode chatLogprob(GenerationEvent.TokenLogprob logprob) {
-        ObjectNode node = object();
-        node.put("token", logprob.token());
-        node.put("logprob", logprob.logprob());
-        node.set("bytes", bytes(logprob.bytes()));
-        ArrayNode top = node.putArray("top_logprobs");
-        for (GenerationEvent.TokenLogprob.Alternative alternative : logprob.top()) {
-            ObjectNode alt = top.addObject();
-            alt.put("token", alternative.token());
-            alt.put("logprob", alternative.logprob());
-            alt.set("bytes", bytes(alternative.bytes()));
-        }
-        return node;
-    }
-
-    static ObjectNode chatLogprobs(List<GenerationEvent.TokenLogprob> logprobs) {
-        ObjectNode node = object();
-        ArrayNode content = node.putArray("content");
-        logprobs.forEach(l -> content.add(chatLogprob(l)));
-        return node;
-    }
-
     /** The legacy completions {@code logprobs} object. */
     static ObjectNode completionLogprobs(List<GenerationEvent.TokenLogprob> logprobs, List<Integer> offsets) {
         ObjectNode node = object();
@@ -88,7 +60,8 @@ final class OpenAiJson {
         return node;
     }
 
-    private static ArrayNode bytes(byte[] bytes) {
+    /** A token's UTF-8 bytes as OpenAI lists them. */
+    static ArrayNode bytes(byte[] bytes) {
         ArrayNode array = MAPPER.createArrayNode();
         for (byte b : bytes) {
             array.add(b & 0xFF);

@@ -2,18 +2,22 @@ package dev.streamgate.worker.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import dev.streamgate.worker.BundledModel;
 import dev.streamgate.worker.WorkerOptions;
+import dev.streamgate.worker.engine.EngineOptions;
 
 /**
- * The worker's command line: {@code --model <folder|bundled name> [--host H] [--port 8000] [--kv-blocks N]
- * [--max-num-seqs N] [--max-batched-tokens N] [--served-model-name NAME]}.
+ * The worker's command line: {@code --model <folder|bundled name> [--host H] [--port 8000] [--threads N]
+ * [--kv-blocks N | --kv-cache-mib N] [--kv-block-size N] [--kv-dtype f32|bf16] [--max-num-seqs N]
+ * [--max-batched-tokens N] [--served-model-name NAME]}.
  */
 record WorkerCommandLine(Path model, String host, int port, WorkerOptions options) {
 
     static final String USAGE = "usage: java -jar streamgate-gpu-worker-all.jar --model <folder|demo-chat>"
-            + " [--host 0.0.0.0] [--port 8000] [--kv-blocks N] [--max-num-seqs N] [--max-batched-tokens N]"
+            + " [--host 0.0.0.0] [--port 8000] [--threads N (0: all cores)] [--kv-blocks N | --kv-cache-mib N]"
+            + " [--kv-block-size 16] [--kv-dtype f32|bf16] [--max-num-seqs N] [--max-batched-tokens N]"
             + " [--served-model-name NAME]";
 
     static WorkerCommandLine parse(String... args) {
@@ -21,8 +25,13 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
         String host = "0.0.0.0";
         int port = 8000;
         WorkerOptions defaults = WorkerOptions.DEFAULTS;
+        EngineOptions engine = defaults.engine();
         String servedName = null;
-        int kvBlocks = defaults.kvBlocks();
+        int threads = engine.threads();
+        int kvBlockSize = engine.kvBlockSize();
+        EngineOptions.KvCacheDtype kvDtype = engine.kvDtype();
+        Integer kvBlocks = null;
+        Integer kvCacheMib = null;
         int maxNumSeqs = defaults.maxNumSeqs();
         Integer maxBatchedTokens = null;
         for (int i = 0; i < args.length; i++) {
@@ -35,7 +44,11 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
                 case "--model" -> model = value;
                 case "--host" -> host = value;
                 case "--port" -> port = number(flag, value);
+                case "--threads" -> threads = number(flag, value);
                 case "--kv-blocks" -> kvBlocks = number(flag, value);
+                case "--kv-cache-mib" -> kvCacheMib = number(flag, value);
+                case "--kv-block-size" -> kvBlockSize = number(flag, value);
+                case "--kv-dtype" -> kvDtype = kvDtype(value);
                 case "--max-num-seqs" -> maxNumSeqs = number(flag, value);
                 case "--max-batched-tokens" -> maxBatchedTokens = number(flag, value);
                 case "--served-model-name" -> servedName = value;
@@ -48,11 +61,30 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
         }
+        if (kvBlocks != null && kvCacheMib != null) {
+            throw new IllegalArgumentException("--kv-blocks and --kv-cache-mib both size the KV pool; give one");
+        }
+        try {
+            engine = engine.withThreads(threads).withKvBlockSize(kvBlockSize).withKvDtype(kvDtype);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid engine option: " + e.getMessage(), e);
+        }
+        if (kvBlocks != null) {
+            if (kvBlocks < 1) {
+                throw new IllegalArgumentException("--kv-blocks must be at least 1");
+            }
+            engine = engine.withKvBlocks(kvBlocks);
+        }
+        if (kvCacheMib != null) {
+            if (kvCacheMib < 1) {
+                throw new IllegalArgumentException("--kv-cache-mib must be at least 1");
+            }
+            engine = engine.withKvCacheBytes((long) kvCacheMib << 20);
+        }
         // Every running sequence decodes in every step, so the token budget grows with --max-num-seqs unless set.
         int batched = maxBatchedTokens != null ? maxBatchedTokens
                 : Math.max(defaults.maxBatchedTokens(), maxNumSeqs);
-        WorkerOptions options = new WorkerOptions(servedName, kvBlocks, maxNumSeqs, batched,
-                defaults.warmupTimeout());
+        WorkerOptions options = new WorkerOptions(servedName, engine, maxNumSeqs, batched, defaults.warmupTimeout());
         return new WorkerCommandLine(folder(model), host, port, options);
     }
 
@@ -66,6 +98,14 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
             return BundledModel.folder(model);
         }
         throw new IllegalArgumentException("--model " + model + " is neither a folder nor a bundled model");
+    }
+
+    private static EngineOptions.KvCacheDtype kvDtype(String value) {
+        try {
+            return EngineOptions.KvCacheDtype.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kv-dtype must be f32 or bf16, was " + value);
+        }
     }
 
     private static int number(String flag, String value) {

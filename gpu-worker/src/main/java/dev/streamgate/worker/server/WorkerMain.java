@@ -41,6 +41,12 @@ public final class WorkerMain {
                     .options(commandLine.options())
                     .meterRegistry(registry)
                     .start();
+        } catch (IllegalArgumentException e) {
+            // A model the worker cannot serve: the message names what is wrong, a stack trace adds nothing.
+            log.error("cannot serve {}: {}", commandLine.model(), e.getMessage());
+            server.close();
+            System.exit(1);
+            return;
         } catch (RuntimeException e) {
             log.error("cannot serve {}: {}", commandLine.model(), e.getMessage(), e);
             server.close();

@@ -2,7 +2,9 @@ package dev.streamgate.worker.server;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -13,7 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
+import dev.streamgate.streaming.openai.ChatRequestParser;
 import dev.streamgate.streaming.openai.InvalidRequestException;
+import dev.streamgate.streaming.sse.Heartbeats;
+import dev.streamgate.streaming.sse.SseFrames;
 import dev.streamgate.worker.CompletionRequest;
 import dev.streamgate.worker.GenerationEvent;
 import dev.streamgate.worker.PreparedRequest;
@@ -22,6 +27,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -42,6 +48,8 @@ public final class WorkerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerServer.class);
     private static final long MAX_BODY_BYTES = 16L << 20;
     private static final String JSON = "application/json";
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final ChatRequestParser CHAT_REQUESTS = new ChatRequestParser();
 
     private final AtomicReference<WorkerRuntime> runtime = new AtomicReference<>();
     private final Supplier<String> prometheusScrape;
@@ -95,15 +103,18 @@ public final class WorkerServer implements AutoCloseable {
     private Publisher<Void> chat(HttpServerRequest request, HttpServerResponse response) {
         return body(request).flatMap(body -> {
             WorkerRuntime worker = requireRuntime();
-            ChatCompletionRequest chat = ChatRequestReader.read(body);
+            ChatCompletionRequest chat = CHAT_REQUESTS.parse(body);
             PreparedRequest prepared = worker.prepareChat(chat);
-            ChatResponses encoder = new ChatResponses("chatcmpl-" + nextId(), clock.instant().getEpochSecond(),
-                    worker.modelName(), chat.includeUsage());
+            String id = "chatcmpl-" + nextId();
+            long created = clock.instant().getEpochSecond();
+            boolean logprobs = prepared.settings().logprobs();
             Flux<GenerationEvent> events = worker.generate(prepared);
             if (chat.stream()) {
-                return sse(response, Flux.concat(Mono.just(encoder.roleFrame()),
-                        events.concatMapIterable(encoder::frames)));
+                return sse(response, Flux.using(
+                        () -> new ChatResponses(id, created, worker.modelName(), chat.includeUsage(), logprobs),
+                        encoder -> events.concatMapIterable(encoder::frames), ChatResponses::close));
             }
+            ChatResponses encoder = new ChatResponses(id, created, worker.modelName(), false, logprobs);
             return whole(response, events, encoder::complete);
         }).onErrorResume(e -> error(response, e));
     }
@@ -111,7 +122,7 @@ public final class WorkerServer implements AutoCloseable {
     private Publisher<Void> completions(HttpServerRequest request, HttpServerResponse response) {
         return body(request).flatMap(body -> {
             WorkerRuntime worker = requireRuntime();
-            CompletionRequest completion = CompletionRequestReader.read(body);
+            CompletionRequest completion = CompletionRequest.read(body);
             PreparedRequest prepared = worker.prepareCompletion(completion);
             CompletionResponses encoder = new CompletionResponses("cmpl-" + nextId(),
                     clock.instant().getEpochSecond(), worker.modelName(), completion.includeUsage());
@@ -179,20 +190,24 @@ public final class WorkerServer implements AutoCloseable {
         });
     }
 
-    private static Mono<Void> sse(HttpServerResponse response, Flux<String> frames) {
+    /**
+     * Streams SSE frames, then OpenAI's {@code [DONE]}; a comment frame goes out whenever the stream has been
+     * quiet for {@link #HEARTBEAT} (a long prefill), so that proxies keep the connection open.
+     */
+    private static Mono<Void> sse(HttpServerResponse response, Flux<byte[]> frames) {
+        Flux<byte[]> withHeartbeats = Heartbeats.withHeartbeats(frames, HEARTBEAT, SseFrames::keepAlive,
+                Schedulers.parallel());
         return response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                .sendString(frames.concatWith(Mono.just(OpenAiJson.DONE)), StandardCharsets.UTF_8)
+                .sendByteArray(withHeartbeats.concatWith(Mono.fromSupplier(SseFrames::done)))
                 .then();
     }
 
     private static Mono<Void> whole(HttpServerResponse response, Flux<GenerationEvent> events,
-                                    Function<GenerationResult, String> encode) {
-        return events.collectList().map(GenerationResult::of).flatMap(result -> result.failure() != null
-                ? send(response, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                        OpenAiJson.json(OpenAiJson.error(result.failure(), "server_error", null, "worker_error")))
-                : send(response, HttpResponseStatus.OK, JSON, encode.apply(result)));
+                                    Function<List<GenerationEvent>, JsonBody> encode) {
+        return events.collectList().map(encode).flatMap(body -> response.status(body.status())
+                .header(HttpHeaderNames.CONTENT_TYPE, JSON).sendByteArray(Mono.just(body.json())).then());
     }
 
     private static Mono<Void> send(HttpServerResponse response, HttpResponseStatus status, String contentType,

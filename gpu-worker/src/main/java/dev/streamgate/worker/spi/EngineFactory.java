@@ -3,6 +3,7 @@ package dev.streamgate.worker.spi;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 
+import dev.streamgate.worker.engine.EngineOptions;
 import dev.streamgate.worker.engine.InferenceEngine;
 
 /**
@@ -16,8 +17,10 @@ import dev.streamgate.worker.engine.InferenceEngine;
 public interface EngineFactory {
 
     /**
+     * @param options how to run the model (threads, KV pool); an engine ignores what does not apply to it, but
+     *                honours {@link EngineOptions#kvBlocks()} when it is set
      * @throws IllegalArgumentException when the folder holds a model the engine cannot serve (the message names
-     *                                  what is missing or unsupported)
+     *                                  what is missing or unsupported, e.g. the tensor)
      */
     InferenceEngine open(Path modelFolder, EngineOptions options);
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.streamgate.worker.WorkerOptions;
+import dev.streamgate.worker.engine.EngineOptions;
 
 class WorkerCommandLineTest {
 
@@ -16,11 +17,13 @@ class WorkerCommandLineTest {
     void readsEveryOption(@TempDir Path model) {
         WorkerCommandLine line = WorkerCommandLine.parse("--model", model.toString(), "--port", "9000", "--host",
                 "127.0.0.1", "--kv-blocks", "512", "--max-num-seqs", "8", "--max-batched-tokens", "256",
-                "--served-model-name", "tiny");
+                "--served-model-name", "tiny", "--threads", "2", "--kv-block-size", "32", "--kv-dtype", "bf16");
         assertThat(line.model()).isEqualTo(model);
         assertThat(line.port()).isEqualTo(9000);
         assertThat(line.host()).isEqualTo("127.0.0.1");
-        assertThat(line.options()).isEqualTo(new WorkerOptions("tiny", 512, 8, 256,
+        EngineOptions engine = EngineOptions.defaults().withThreads(2).withKvBlockSize(32).withKvBlocks(512)
+                .withKvDtype(EngineOptions.KvCacheDtype.BF16);
+        assertThat(line.options()).isEqualTo(new WorkerOptions("tiny", engine, 8, 256,
                 WorkerOptions.DEFAULTS.warmupTimeout()));
     }
 
@@ -39,6 +42,14 @@ class WorkerCommandLineTest {
     }
 
     @Test
+    void theKvPoolIsSizedByBlocksOrByMemory() {
+        assertThat(WorkerCommandLine.parse("--model", "demo-chat", "--kv-cache-mib", "64").options().engine())
+                .isEqualTo(EngineOptions.defaults().withKvCacheBytes(64L << 20));
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--kv-blocks", "8",
+                "--kv-cache-mib", "64")).hasMessageContaining("give one");
+    }
+
+    @Test
     void mistakesAreNamed() {
         assertThatThrownBy(() -> WorkerCommandLine.parse()).hasMessageContaining("--model is required");
         assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "/no/such/folder"))
@@ -47,6 +58,10 @@ class WorkerCommandLineTest {
                 .hasMessageContaining("--port must be a number");
         assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--max-num-seqs", "64",
                 "--max-batched-tokens", "32")).hasMessageContaining("maxBatchedTokens");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--threads", "-1"))
+                .hasMessageContaining("invalid engine option: threads must be >= 0");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--kv-dtype", "f8"))
+                .hasMessageContaining("--kv-dtype must be f32 or bf16");
         assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--verbose"))
                 .hasMessageContaining("--verbose needs a value");
         assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--colour", "red"))

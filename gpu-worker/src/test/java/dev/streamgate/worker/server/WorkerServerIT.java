@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -21,13 +19,13 @@ import dev.streamgate.worker.WorkerRuntime;
 import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.testsupport.FakeEngineFactory;
 import dev.streamgate.worker.testsupport.Fixtures;
+import dev.streamgate.worker.testsupport.WorkerHttp;
+import dev.streamgate.worker.testsupport.WorkerHttp.Reply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import reactor.blockhound.BlockHound;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
-import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +39,7 @@ class WorkerServerIT {
     private static PrometheusMeterRegistry registry;
     private static WorkerServer server;
     private static WorkerRuntime runtime;
-    private static HttpClient client;
+    private static WorkerHttp client;
 
     @BeforeAll
     static void start() {
@@ -52,7 +50,7 @@ class WorkerServerIT {
         runtime = WorkerRuntime.builder(Fixtures.folder(MODEL)).engineFactory(ENGINES).meterRegistry(registry)
                 .start();
         server.attach(runtime);
-        client = client(server);
+        client = new WorkerHttp(server.port());
     }
 
     @AfterAll
@@ -64,7 +62,7 @@ class WorkerServerIT {
 
     @Test
     void streamingChatSendsRoleThenContentThenFinishThenUsageThenDone() {
-        Reply reply = post("/v1/chat/completions", """
+        Reply reply = client.post("/v1/chat/completions", """
                 {"model": "llama-gqa-f32", "stream": true, "stream_options": {"include_usage": true},
                  "max_tokens": 8, "temperature": 0, "messages": [{"role": "user", "content": "Stream the answer."}]}
                 """);
@@ -99,12 +97,12 @@ class WorkerServerIT {
                               {"role": "user", "content": [{"type": "text", "text": "And for each user?"}]}]}
                 """;
         StringBuilder streamed = new StringBuilder();
-        List<String> data = post("/v1/chat/completions", request.formatted("true")).sseData();
+        List<String> data = client.post("/v1/chat/completions", request.formatted("true")).sseData();
         data.subList(0, data.size() - 1).forEach(d -> streamed.append(JSON.readTree(d)
                 .at("/choices/0/delta/content").asString("")));
         assertThat(data.stream().filter(d -> d.contains("\"usage\""))).isEmpty();
 
-        Reply whole = post("/v1/chat/completions", request.formatted("false"));
+        Reply whole = client.post("/v1/chat/completions", request.formatted("false"));
 
         assertThat(whole.status()).isEqualTo(200);
         JsonNode body = whole.json();
@@ -117,7 +115,7 @@ class WorkerServerIT {
 
     @Test
     void chatLogprobsCarryTheTokenAndItsAlternatives() {
-        JsonNode body = post("/v1/chat/completions", """
+        JsonNode body = client.post("/v1/chat/completions", """
                 {"model": "llama-gqa-f32", "max_tokens": 4, "temperature": 0, "logprobs": true, "top_logprobs": 3,
                  "messages": [{"role": "user", "content": "Stream the answer."}]}
                 """).json();
@@ -133,18 +131,40 @@ class WorkerServerIT {
     }
 
     @Test
+    void streamedChatLogprobsComeOnePerTokenInItsContentChunk() {
+        Reply reply = client.post("/v1/chat/completions", """
+                {"model": "llama-gqa-f32", "stream": true, "max_tokens": 5, "temperature": 0, "logprobs": true,
+                 "top_logprobs": 2, "messages": [{"role": "user", "content": "Stream the answer."}]}
+                """);
+
+        List<JsonNode> chunks = reply.sseData().stream().filter(d -> !d.equals("[DONE]")).map(JSON::readTree)
+                .toList();
+        assertThat(chunks.getFirst().at("/choices/0/delta/role").stringValue()).isEqualTo("assistant");
+        assertThat(chunks.getFirst().at("/choices/0/logprobs").isNull()).isTrue();
+        List<JsonNode> withLogprobs = chunks.stream()
+                .filter(c -> c.at("/choices/0/logprobs").isObject()).toList();
+        assertThat(withLogprobs).hasSize(5).allSatisfy(c -> {
+            JsonNode entry = c.at("/choices/0/logprobs/content/0");
+            assertThat(entry.path("top_logprobs").size()).isEqualTo(2);
+            assertThat(c.at("/choices/0/delta/content").isString()).isTrue();
+            assertThat(c.path("id").stringValue()).isEqualTo(chunks.getFirst().path("id").stringValue());
+        });
+        assertThat(chunks.getLast().at("/choices/0/finish_reason").stringValue()).isEqualTo("length");
+    }
+
+    @Test
     void completionsStreamAndWholeAgreeAndCarryLegacyLogprobs() {
         String request = """
                 {"model": "llama-gqa-f32", "prompt": "The gateway streams", "max_tokens": 6, "temperature": 0,
                  "logprobs": 2, "stream": %s}
                 """;
         StringBuilder streamed = new StringBuilder();
-        List<String> data = post("/v1/completions", request.formatted("true")).sseData();
+        List<String> data = client.post("/v1/completions", request.formatted("true")).sseData();
         assertThat(data.getLast()).isEqualTo("[DONE]");
         data.subList(0, data.size() - 1).forEach(d -> streamed.append(JSON.readTree(d)
                 .at("/choices/0/text").asString("")));
 
-        JsonNode body = post("/v1/completions", request.formatted("false")).json();
+        JsonNode body = client.post("/v1/completions", request.formatted("false")).json();
 
         assertThat(body.path("object").stringValue()).isEqualTo("text_completion");
         assertThat(body.at("/choices/0/text").stringValue()).isEqualTo(streamed.toString());
@@ -158,7 +178,7 @@ class WorkerServerIT {
 
     @Test
     void completionsAcceptTokenIds() {
-        JsonNode body = post("/v1/completions", """
+        JsonNode body = client.post("/v1/completions", """
                 {"model": "llama-gqa-f32", "prompt": [0, 270, 363, 443], "max_tokens": 3, "temperature": 0}
                 """).json();
         assertThat(body.at("/usage/prompt_tokens").intValue()).isEqualTo(4);
@@ -198,15 +218,24 @@ class WorkerServerIT {
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"messages\": [{\"role\": \"wizard\", "
                         + "\"content\": \"hi\"}]}", "messages[0].role"),
                 Arguments.of(chat, "{\"model\": \"llama-gqa-f32\"}", "messages"),
-                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream_options\": {\"include_usage\": 1}, "
-                        + messages + "}", "stream_options.include_usage"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream\": true, "
+                        + "\"stream_options\": {\"include_usage\": 1}, " + messages + "}",
+                        "stream_options.include_usage"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"stream_options\": {\"include_usage\": true}, "
+                        + messages + "}", "stream_options"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"messages\": [{\"role\": \"user\", \"content\": "
+                        + "[{\"type\": \"text\", \"text\": \"What is this?\"}, {\"type\": \"image_url\", "
+                        + "\"image_url\": {\"url\": \"https://example.com/a.png\"}}]}]}",
+                        "messages[0].content[1].type"),
+                Arguments.of(chat, "{\"model\": \"llama-gqa-f32\", \"tools\": [{\"type\": \"function\", "
+                        + "\"function\": {\"name\": \"f\"}}], " + messages + "}", "tools"),
                 Arguments.of("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": [0, 99999]}", "prompt"));
     }
 
     @ParameterizedTest
     @MethodSource("badRequests")
     void badInputGetsAn400NamingTheParameter(String path, String body, String param) {
-        Reply reply = post(path, body);
+        Reply reply = client.post(path, body);
         assertThat(reply.status()).as(reply.body()).isEqualTo(400);
         JsonNode error = reply.json().path("error");
         assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
@@ -216,7 +245,7 @@ class WorkerServerIT {
 
     @Test
     void malformedJsonGetsA400() {
-        Reply reply = post("/v1/chat/completions", "{\"model\": ");
+        Reply reply = client.post("/v1/chat/completions", "{\"model\": ");
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().at("/error/code").stringValue()).isEqualTo("invalid_json");
         assertThat(reply.json().at("/error/param").isNull()).isTrue();
@@ -224,16 +253,16 @@ class WorkerServerIT {
 
     @Test
     void modelsHealthAndMetricsDescribeTheWorker() {
-        JsonNode models = get(client, "/v1/models").json();
+        JsonNode models = client.get("/v1/models").json();
         assertThat(models.at("/data/0/id").stringValue()).isEqualTo(MODEL);
         assertThat(models.at("/data/0/max_model_len").intValue()).isEqualTo(512);
 
-        Reply health = get(client, "/health");
+        Reply health = client.get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().path("backend").stringValue()).isEqualTo("fake");
 
-        post("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": \"hi\", \"max_tokens\": 2}");
-        String metrics = get(client, "/metrics").body();
+        client.post("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": \"hi\", \"max_tokens\": 2}");
+        String metrics = client.get("/metrics").body();
         assertThat(metrics).contains("streamgate_worker_requests_running", "streamgate_worker_requests_waiting",
                 "streamgate_worker_kv_blocks_used", "streamgate_worker_batch_tokens", "streamgate_worker_step_duration",
                 "streamgate_worker_preemptions", "streamgate_worker_tokens_generated_total",
@@ -243,12 +272,12 @@ class WorkerServerIT {
     @Test
     void healthAndApiAnswer503UntilAModelIsAttached() {
         try (WorkerServer loading = WorkerServer.start("127.0.0.1", 0, () -> "", Clock.systemUTC())) {
-            HttpClient loadingClient = client(loading);
-            assertThat(get(loadingClient, "/health").status()).isEqualTo(503);
-            assertThat(post(loadingClient, "/v1/chat/completions", "{\"model\": \"llama-gqa-f32\", "
+            WorkerHttp loadingClient = new WorkerHttp(loading.port());
+            assertThat(loadingClient.get("/health").status()).isEqualTo(503);
+            assertThat(loadingClient.post("/v1/chat/completions", "{\"model\": \"llama-gqa-f32\", "
                     + "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}").status()).isEqualTo(503);
             loading.attach(runtime);
-            assertThat(get(loadingClient, "/health").status()).isEqualTo(200);
+            assertThat(loadingClient.get("/health").status()).isEqualTo(200);
         }
     }
 
@@ -259,7 +288,7 @@ class WorkerServerIT {
                 {"model": "llama-gqa-f32", "stream": true, "max_tokens": 400, "temperature": 0,
                  "messages": [{"role": "user", "content": "Stream the answer."}]}
                 """;
-        List<String> received = client.post().uri("/v1/chat/completions")
+        List<String> received = client.client().post().uri("/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just(request)))
                 .response((response, body) -> body.asString(StandardCharsets.UTF_8))
                 .take(3)
@@ -282,44 +311,5 @@ class WorkerServerIT {
             state = runtime.state();
         }
         return state;
-    }
-
-    private static HttpClient client(WorkerServer target) {
-        return HttpClient.create().baseUrl("http://127.0.0.1:" + target.port())
-                .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
-    }
-
-    private static Reply post(String path, String body) {
-        return post(client, path, body);
-    }
-
-    private static Reply post(HttpClient http, String path, String body) {
-        return http.post().uri(path).send(ByteBufFlux.fromString(Mono.just(body)))
-                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Reply(response.status().code(),
-                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text)))
-                .block(TIMEOUT);
-    }
-
-    private static Reply get(HttpClient http, String path) {
-        return http.get().uri(path)
-                .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Reply(response.status().code(),
-                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text)))
-                .block(TIMEOUT);
-    }
-
-    private record Reply(int status, String contentType, String body) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-
-        /** The {@code data:} payloads of an SSE body, in order. */
-        List<String> sseData() {
-            List<String> out = new ArrayList<>();
-            Arrays.stream(body.split("\n\n")).filter(frame -> frame.startsWith("data: "))
-                    .forEach(frame -> out.add(frame.substring("data: ".length())));
-            return out;
-        }
     }
 }

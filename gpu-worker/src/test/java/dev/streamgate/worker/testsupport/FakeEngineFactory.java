@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.streamgate.worker.engine.InferenceEngine;
 import dev.streamgate.worker.spi.EngineFactory;
-import dev.streamgate.worker.spi.EngineOptions;
+import dev.streamgate.worker.engine.EngineOptions;
 import tools.jackson.databind.JsonNode;
 
 /**
