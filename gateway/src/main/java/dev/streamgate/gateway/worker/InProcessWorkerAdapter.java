@@ -11,7 +11,10 @@ import dev.streamgate.streaming.openai.ChatCompletionRequest;
 import dev.streamgate.worker.BundledModel;
 import dev.streamgate.worker.WorkerOptions;
 import dev.streamgate.worker.WorkerRuntime;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -30,8 +33,9 @@ final class InProcessWorkerAdapter implements InferenceAdapter {
     private final DeploymentConfig deployment;
     private final Mono<WorkerRuntime> runtime;
 
-    InProcessWorkerAdapter(DeploymentConfig deployment, MeterRegistry registry) {
+    InProcessWorkerAdapter(DeploymentConfig deployment, MeterRegistry gatewayRegistry) {
         this.deployment = deployment;
+        MeterRegistry registry = workerRegistry(gatewayRegistry);
         Path folder = modelFolder(deployment);
         WorkerOptions options = WorkerOptions.DEFAULTS.withServedModelName(deployment.upstreamModel());
         this.runtime = Mono.fromCallable(() -> {
@@ -48,6 +52,23 @@ final class InProcessWorkerAdapter implements InferenceAdapter {
                         e))
                 .cache();
         this.runtime.subscribe(ignored -> { }, ignored -> { });
+    }
+
+    /**
+     * The worker's meters go to the gateway's registry, except that its {@code gen_ai.*} ones are renamed to
+     * {@code streamgate.worker.gen_ai.*}: the gateway measures the same names at its edge with other tags, and
+     * Prometheus allows one set of tag keys per name.
+     */
+    private static MeterRegistry workerRegistry(MeterRegistry gatewayRegistry) {
+        CompositeMeterRegistry registry = new CompositeMeterRegistry();
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("gen_ai.") ? id.withName("streamgate.worker." + id.getName()) : id;
+            }
+        });
+        registry.add(gatewayRegistry);
+        return registry;
     }
 
     private static Path modelFolder(DeploymentConfig deployment) {

@@ -81,6 +81,18 @@ class EmbeddedDefaultJarIT {
                 .reduce("", String::concat);
         assertThat(text).isEqualTo("hello from the embedded default");
         assertThat(data).anySatisfy(line -> assertThat(line).contains("\"usage\":{\"prompt_tokens\""));
+
+        // The demo chat model, on StreamGate's own engine inside the gateway.
+        HttpResponse<String> demo = http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + DEMO_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"demo-chat","temperature":0,
+                         "messages":[{"role":"user","content":"What does the gateway do?"}]}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(demo.statusCode()).as(demo.body()).isEqualTo(200);
+        assertThat(demo.body()).contains(
+                "\"content\":\"The gateway routes the prompt to the right model. It also streams tokens over SSE.\"");
     }
 
     private void awaitHealthy(HttpClient http, URI base, Path log) throws Exception {

@@ -73,6 +73,10 @@ class ChatCompletionsIT {
         registry.add("streamgate.deployments[1].id", () -> "echo");
         registry.add("streamgate.deployments[1].model", () -> "echo");
         registry.add("streamgate.deployments[1].provider", () -> "echo");
+        registry.add("streamgate.deployments[2].id", () -> "demo-chat-local");
+        registry.add("streamgate.deployments[2].model", () -> "demo-chat");
+        registry.add("streamgate.deployments[2].provider", () -> "worker");
+        registry.add("streamgate.deployments[2].options.model", () -> "demo-chat");
     }
 
     @LocalServerPort
@@ -89,7 +93,7 @@ class ChatCompletionsIT {
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20)).build();
         key = new GatewayAdmin(client, ADMIN_KEY).tenantWithKey("acme", Limits.GENEROUS, Limits.GENEROUS,
-                List.of("fake", "echo"));
+                List.of("fake", "echo", "demo-chat"));
     }
 
     @BeforeEach
@@ -279,7 +283,7 @@ class ChatCompletionsIT {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.object").isEqualTo("list")
-                .jsonPath("$.data[*].id").isEqualTo(List.of("echo", "fake"));
+                .jsonPath("$.data[*].id").isEqualTo(List.of("demo-chat", "echo", "fake"));
     }
 
     @Test
@@ -319,6 +323,20 @@ class ChatCompletionsIT {
                 .filter(line -> line.contains("/v1/chat/completions")))
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(line).contains(traceId));
+    }
+
+    @Test
+    void theInProcessWorkerAnswersWithTheDemoChatModel() {
+        // demo-chat's recorded greedy answer (transformers, float32) to this question.
+        chat("""
+                {"model":"demo-chat","temperature":0,"messages":[{"role":"user","content":"What does the gateway do?"}]}""")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.choices[0].message.content")
+                .isEqualTo("The gateway routes the prompt to the right model. It also streams tokens over SSE.")
+                .jsonPath("$.choices[0].finish_reason").isEqualTo("stop")
+                .jsonPath("$.usage.estimated").doesNotExist();
     }
 
     /** The {@code data:} payloads of an SSE response. */
