@@ -103,14 +103,19 @@ class TwoInstancesIT {
                 new Limits(REQUESTS_PER_MINUTE, 10_000_000, 1_000), List.of());
         List<WebClient> clients = List.of(WebClient.create(baseUrl(first)), WebClient.create(baseUrl(second)));
         int sent = REQUESTS_PER_MINUTE * 3;
+        long start = System.nanoTime();
         List<Integer> statuses = Flux.range(0, sent)
                 .flatMap(i -> chat(clients.get(i % 2), key), 32)
                 .collectList()
                 .block(Duration.ofSeconds(60));
+        double seconds = (System.nanoTime() - start) / 1e9;
         long admitted = statuses.stream().filter(s -> s == 200).count();
         long refused = statuses.stream().filter(s -> s == 429).count();
         assertThat(admitted + refused).as("only 200s and 429s: %s", statuses).isEqualTo(sent);
-        assertThat(admitted).isBetween((long) REQUESTS_PER_MINUTE, (long) Math.floor(REQUESTS_PER_MINUTE * 1.02));
+        // A per-minute bucket refills greedily (one request per second here) while the burst runs.
+        double allowed = REQUESTS_PER_MINUTE + Math.ceil(seconds * REQUESTS_PER_MINUTE / 60.0);
+        assertThat(admitted).as("admitted in %.1f s", seconds)
+                .isBetween((long) REQUESTS_PER_MINUTE, (long) Math.floor(allowed * 1.02));
     }
 
     @Test
