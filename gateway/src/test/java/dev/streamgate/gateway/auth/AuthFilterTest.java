@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.auth;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static dev.streamgate.gateway.auth.TestTokens.AUDIENCE;
 import static dev.streamgate.gateway.auth.TestTokens.ISSUER;
 import static dev.streamgate.gateway.auth.TestTokens.claims;

@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.ratelimit;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.auth.apikey;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -12,7 +13,6 @@ import dev.streamgate.gateway.auth.AuthTestDatabase;
 import dev.streamgate.gateway.auth.AuthenticationFailure;
 import dev.streamgate.gateway.auth.AuthenticationFailure.Reason;
 import dev.streamgate.gateway.auth.ManualTicker;
-import dev.streamgate.gateway.auth.MutableClock;
 import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.auth.TenantResolver;
 import dev.streamgate.gateway.auth.internal.LookupCache;

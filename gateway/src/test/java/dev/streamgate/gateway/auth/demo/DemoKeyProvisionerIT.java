@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.auth.demo;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
 
 import dev.streamgate.gateway.auth.AuthTestDatabase;
 import dev.streamgate.gateway.auth.ManualTicker;
-import dev.streamgate.gateway.auth.MutableClock;
 import dev.streamgate.gateway.auth.TenantResolver;
 import dev.streamgate.gateway.auth.apikey.ApiKey;
 import dev.streamgate.gateway.auth.apikey.ApiKeyAuthenticator;

@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.auth.jwt;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static dev.streamgate.gateway.auth.TestTokens.AUDIENCE;
 import static dev.streamgate.gateway.auth.TestTokens.ISSUER;
 import static dev.streamgate.gateway.auth.TestTokens.claims;
@@ -25,7 +26,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import dev.streamgate.gateway.auth.ManualTicker;
-import dev.streamgate.gateway.auth.MutableClock;
 import dev.streamgate.gateway.auth.TenantResolver;
 import dev.streamgate.gateway.auth.TestTenants;
 import dev.streamgate.gateway.auth.TestTokens;

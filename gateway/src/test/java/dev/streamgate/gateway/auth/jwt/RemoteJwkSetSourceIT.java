@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.auth.jwt;
 
+import dev.streamgate.gateway.testsupport.MutableClock;
 import static dev.streamgate.gateway.auth.TestTokens.AUDIENCE;
 import static dev.streamgate.gateway.auth.TestTokens.ISSUER;
 import static dev.streamgate.gateway.auth.TestTokens.claims;
@@ -20,7 +21,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.streamgate.gateway.auth.AuthenticationFailure;
 import dev.streamgate.gateway.auth.AuthenticationFailure.Reason;
 import dev.streamgate.gateway.auth.ManualTicker;
-import dev.streamgate.gateway.auth.MutableClock;
 import dev.streamgate.gateway.auth.TenantResolver;
 import dev.streamgate.gateway.auth.TestTenants;
 import dev.streamgate.gateway.auth.TestTokens;

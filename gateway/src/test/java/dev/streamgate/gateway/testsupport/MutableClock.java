@@ -1,4 +1,4 @@
-package dev.streamgate.gateway.auth;
+package dev.streamgate.gateway.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
