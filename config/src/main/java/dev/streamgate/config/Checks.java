@@ -21,6 +21,13 @@ final class Checks {
         return value;
     }
 
+    static long atMost(long value, long max, String field) {
+        if (value > max) {
+            throw new ConfigException(field + " must be at most " + max + ", was " + value);
+        }
+        return value;
+    }
+
     static long notNegative(long value, String field) {
         if (value < 0) {
             throw new ConfigException(field + " must not be negative, was " + value);

@@ -45,6 +45,16 @@ final class Fields {
         return value;
     }
 
+    /** A per-minute limit: positive and within what a token bucket can hold. */
+    static long perMinute(Long value, String param) {
+        long limit = positive(value, param);
+        if (limit > dev.streamgate.config.PlanLimits.MAX_PER_MINUTE) {
+            throw GatewayException.invalidRequest(param, "invalid_value",
+                    param + " must be at most " + dev.streamgate.config.PlanLimits.MAX_PER_MINUTE + ", was " + limit);
+        }
+        return limit;
+    }
+
     static int positiveInt(Integer value, String param) {
         return (int) positive(value == null ? null : value.longValue(), param);
     }

@@ -27,9 +27,9 @@ public record PlanJson(String id, String object, String name,
         PlanLimits over(PlanLimits base, String param) {
             return new PlanLimits(
                     requestsPerMinute == null && base != null ? base.requestsPerMinute()
-                            : Fields.positive(requestsPerMinute, param + ".requests_per_minute"),
+                            : Fields.perMinute(requestsPerMinute, param + ".requests_per_minute"),
                     tokensPerMinute == null && base != null ? base.tokensPerMinute()
-                            : Fields.positive(tokensPerMinute, param + ".tokens_per_minute"),
+                            : Fields.perMinute(tokensPerMinute, param + ".tokens_per_minute"),
                     concurrentStreams == null && base != null ? base.concurrentStreams()
                             : Fields.positiveInt(concurrentStreams, param + ".concurrent_streams"));
         }
