@@ -4,7 +4,7 @@
 # requests) and writes it as Markdown to bench/results/gateway-overhead.md.
 #
 #   bench/gateway-overhead.sh [--no-build] [--direct-only] [--warmup S] [--duration S] [--rate R]
-#                             [--tokens N] [--token-delay-ms MS] [--gateway-warmup S] [--database-url URL] [--keep]
+#                             [--tokens N] [--token-delay-ms MS] [--prewarm S] [--database-url URL] [--keep]
 #
 # Scenarios, each run direct and then through the gateway: non-streaming and streaming, closed loop on 32 and on 256
 # connections; then non-streaming at a fixed rate (--rate, default 1000 req/s, latency counted from each request's
@@ -20,7 +20,7 @@ DURATION=15
 RATE=1000
 TOKENS=16
 TOKEN_DELAY_MS=0
-GATEWAY_WARMUP=10
+PREWARM=10
 DATABASE_URL=""
 KEEP=0
 
@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift ;;
     --tokens) TOKENS="$2"; shift ;;
     --token-delay-ms) TOKEN_DELAY_MS="$2"; shift ;;
-    --gateway-warmup) GATEWAY_WARMUP="$2"; shift ;;
+    --prewarm) PREWARM="$2"; shift ;;
     --database-url) DATABASE_URL="$2"; shift ;;
     --keep) KEEP=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -177,13 +177,19 @@ run() {  # label, url, output file, more LoadGenerator options...
   RUNS+=(--label "$label" --url "$url" --out "$out" --model bench --clk-tck "$CLK_TCK" "$@")
 }
 
-if [[ $DIRECT_ONLY -eq 0 && "$GATEWAY_WARMUP" != 0 ]]; then
-  # JIT compilation of the gateway's hot paths, so that the first scenario does not pay for all of it.
-  half="$(awk "BEGIN { print $GATEWAY_WARMUP / 2 }")"
-  run warmup/json "$GATEWAY_URL" "$WORK/warmup-json.json" --api-key-env BENCH_API_KEY --connections 64 \
-    --warmup 0 --duration "$half"
-  run warmup/sse "$GATEWAY_URL" "$WORK/warmup-sse.json" --api-key-env BENCH_API_KEY --connections 64 --stream \
-    --warmup 0 --duration "$half"
+if [[ "$PREWARM" != 0 ]]; then
+  # JIT compilation of the hot paths of the fake, the gateway and the load generator itself, so that the first
+  # scenario does not pay for all of it (a fresh JVM compiles for many seconds, and here it competes for 2 cores).
+  half="$(awk "BEGIN { print $PREWARM / 2 }")"
+  run prewarm/direct-json "$DIRECT_URL" "$WORK/prewarm-direct-json.json" --connections 64 --warmup 0 --duration "$half"
+  run prewarm/direct-sse "$DIRECT_URL" "$WORK/prewarm-direct-sse.json" --connections 64 --stream --warmup 0 \
+    --duration "$half"
+  if [[ $DIRECT_ONLY -eq 0 ]]; then
+    run prewarm/gateway-json "$GATEWAY_URL" "$WORK/prewarm-gateway-json.json" --api-key-env BENCH_API_KEY \
+      --connections 64 --warmup 0 --duration "$half"
+    run prewarm/gateway-sse "$GATEWAY_URL" "$WORK/prewarm-gateway-sse.json" --api-key-env BENCH_API_KEY \
+      --connections 64 --stream --warmup 0 --duration "$half"
+  fi
 fi
 
 SCENARIOS=()
@@ -212,7 +218,8 @@ mkdir -p "$ROOT/bench/results/raw"
 cp "$RAW"/*.json "$ROOT/bench/results/raw/"
 NOTE="load average before the run: $LOADAVG_BEFORE (1, 5, 15 min; other work on the machine skews every number)"
 NOTE+="|fake upstream: ${TOKENS} tokens per reply, ${TOKEN_DELAY_MS} ms between tokens"
-NOTE+="|load: ${WARMUP} s warm-up + ${DURATION} s measured per run; each scenario direct first, then through the gateway"
+NOTE+="|load: ${PREWARM} s unmeasured warm-up of each target first; then per run ${WARMUP} s warm-up + ${DURATION} s"
+NOTE+=" measured; each scenario direct first, then through the gateway"
 if [[ $DIRECT_ONLY -eq 0 ]]; then
   NOTE+="|gateway: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit), embedded defaults"
   NOTE+=" ($([[ -n "$DATABASE_URL" ]] && echo "external PostgreSQL" || echo "embedded PostgreSQL"), local rate-limit buckets),"
