@@ -4,7 +4,8 @@
 # requests) and writes it as Markdown to bench/results/gateway-overhead.md.
 #
 #   bench/gateway-overhead.sh [--no-build] [--direct-only] [--warmup S] [--duration S] [--rate R]
-#                             [--tokens N] [--token-delay-ms MS] [--prewarm S] [--database-url URL] [--keep]
+#                             [--tokens N] [--token-delay-ms MS] [--prewarm-requests N] [--prewarm-seconds S]
+#                             [--database-url URL] [--keep]
 #
 # Scenarios, each run direct and then through the gateway: non-streaming and streaming, closed loop on 32 and on 256
 # connections; then non-streaming at a fixed rate (--rate, default 1000 req/s, latency counted from each request's
@@ -20,7 +21,8 @@ DURATION=15
 RATE=1000
 TOKENS=16
 TOKEN_DELAY_MS=0
-PREWARM=10
+PREWARM_REQUESTS=20000
+PREWARM_SECONDS=20
 DATABASE_URL=""
 KEEP=0
 
@@ -35,7 +37,8 @@ while [[ $# -gt 0 ]]; do
     --rate) RATE="$2"; shift ;;
     --tokens) TOKENS="$2"; shift ;;
     --token-delay-ms) TOKEN_DELAY_MS="$2"; shift ;;
-    --prewarm) PREWARM="$2"; shift ;;
+    --prewarm-requests) PREWARM_REQUESTS="$2"; shift ;;
+    --prewarm-seconds) PREWARM_SECONDS="$2"; shift ;;
     --database-url) DATABASE_URL="$2"; shift ;;
     --keep) KEEP=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -177,19 +180,22 @@ run() {  # label, url, output file, more LoadGenerator options...
   RUNS+=(--label "$label" --url "$url" --out "$out" --model bench --clk-tck "$CLK_TCK" "$@")
 }
 
-if [[ "$PREWARM" != 0 ]]; then
+if [[ "$PREWARM_REQUESTS" != 0 ]]; then
   # JIT compilation of the hot paths of the fake, the gateway and the load generator itself, so that the first
-  # scenario does not pay for all of it (a fresh JVM compiles for many seconds, and here it competes for 2 cores).
-  half="$(awk "BEGIN { print $PREWARM / 2 }")"
-  run prewarm/direct-json "$DIRECT_URL" "$WORK/prewarm-direct-json.json" --connections 64 --warmup 0 --duration "$half"
-  run prewarm/direct-sse "$DIRECT_URL" "$WORK/prewarm-direct-sse.json" --connections 64 --stream --warmup 0 \
-    --duration "$half"
-  if [[ $DIRECT_ONLY -eq 0 ]]; then
-    run prewarm/gateway-json "$GATEWAY_URL" "$WORK/prewarm-gateway-json.json" --api-key-env BENCH_API_KEY \
-      --connections 64 --warmup 0 --duration "$half"
-    run prewarm/gateway-sse "$GATEWAY_URL" "$WORK/prewarm-gateway-sse.json" --api-key-env BENCH_API_KEY \
-      --connections 64 --stream --warmup 0 --duration "$half"
-  fi
+  # scenario does not pay for it. Counted in requests (C2 compiles after some ten thousand calls), capped in time.
+  for target in direct gateway; do
+    [[ $target == gateway && $DIRECT_ONLY -eq 1 ]] && continue
+    url="$DIRECT_URL"
+    key=()
+    if [[ $target == gateway ]]; then
+      url="$GATEWAY_URL"
+      key=(--api-key-env BENCH_API_KEY)
+    fi
+    run "prewarm/$target-json" "$url" "$WORK/prewarm-$target-json.json" "${key[@]}" --connections 64 --warmup 0 \
+      --duration "$PREWARM_SECONDS" --max-requests "$PREWARM_REQUESTS"
+    run "prewarm/$target-sse" "$url" "$WORK/prewarm-$target-sse.json" "${key[@]}" --connections 64 --stream \
+      --warmup 0 --duration "$PREWARM_SECONDS" --max-requests "$PREWARM_REQUESTS"
+  done
 fi
 
 SCENARIOS=()
@@ -218,8 +224,9 @@ mkdir -p "$ROOT/bench/results/raw"
 cp "$RAW"/*.json "$ROOT/bench/results/raw/"
 NOTE="load average before the run: $LOADAVG_BEFORE (1, 5, 15 min; other work on the machine skews every number)"
 NOTE+="|fake upstream: ${TOKENS} tokens per reply, ${TOKEN_DELAY_MS} ms between tokens"
-NOTE+="|load: ${PREWARM} s unmeasured warm-up of each target first; then per run ${WARMUP} s warm-up + ${DURATION} s"
-NOTE+=" measured; each scenario direct first, then through the gateway"
+NOTE+="|load: each target first warmed up unmeasured (${PREWARM_REQUESTS} JSON and as many SSE requests, at most"
+NOTE+=" ${PREWARM_SECONDS} s each); then per run ${WARMUP} s warm-up + ${DURATION} s measured; each scenario direct first,"
+NOTE+=" then through the gateway"
 if [[ $DIRECT_ONLY -eq 0 ]]; then
   NOTE+="|gateway: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit), embedded defaults"
   NOTE+=" ($([[ -n "$DATABASE_URL" ]] && echo "external PostgreSQL" || echo "embedded PostgreSQL"), local rate-limit buckets),"

@@ -170,15 +170,21 @@ public final class LoadGenerator {
                 due = new FixedRate(requester, results, s.maxInFlight(), backlog)
                         .run(start, measureEnd, s.rate(), s.maxRequests(), s.timeout().plusSeconds(5).toNanos());
             }
+            // --max-requests may end the load before the window does: then the window ends here, and rates are
+            // per the time actually measured.
+            long windowEnd = Math.min(System.nanoTime(), measureEnd);
+            cpu.close();
+            self.close();
             cpu.join();
             self.join();
-            return document(s, results.snapshot(), cpu, self, due);
+            double seconds = Math.max(0, windowEnd - measureStart) / 1e9;
+            return document(s, results.snapshot(), seconds, cpu, self, due);
         }
     }
 
-    private static ObjectNode document(Settings s, Results.Snapshot r, CpuWindow cpu, CpuWindow self, long due) {
+    private static ObjectNode document(Settings s, Results.Snapshot r, double seconds, CpuWindow cpu,
+                                       CpuWindow self, long due) {
         JsonMapper json = JsonMapper.shared();
-        double seconds = s.duration().toNanos() / 1e9;
         ObjectNode doc = json.createObjectNode();
         doc.put("label", s.label());
         doc.put("url", s.url().toString());
@@ -191,14 +197,17 @@ public final class LoadGenerator {
             doc.put("due_requests", due);
         }
         doc.put("warmup_s", s.warmup().toNanos() / 1e9);
-        doc.put("duration_s", seconds);
+        doc.put("duration_s", round(seconds));
+        if (seconds < s.duration().toNanos() / 1e9) {
+            doc.put("stopped_by_max_requests", true);
+        }
         doc.put("requests", r.measuredRequests());
         doc.put("ok", r.ok());
         doc.put("error_count", r.measuredRequests() - r.ok());
         ObjectNode errors = doc.putObject("errors");
         r.errors().forEach(errors::put);
         doc.put("warmup_requests", r.warmupRequests());
-        doc.put("throughput_rps", round(r.ok() / seconds));
+        doc.put("throughput_rps", seconds == 0 ? 0 : round(r.ok() / seconds));
         doc.set("latency_ms", percentiles(json, r.total()));
         if (s.stream()) {
             doc.set("first_chunk_ms", percentiles(json, r.firstChunk()));
@@ -207,7 +216,7 @@ public final class LoadGenerator {
             ObjectNode target = doc.putObject("target_cpu");
             target.put("pid", s.cpu().pid());
             target.put("seconds", round(cpu.seconds()));
-            target.put("cores", round(cpu.seconds() / seconds));
+            target.put("cores", seconds == 0 ? 0 : round(cpu.seconds() / seconds));
             target.put("seconds_per_1000_requests",
                     r.measuredRequests() == 0 ? 0 : round(cpu.seconds() * 1000 / r.measuredRequests()));
         }
@@ -215,7 +224,7 @@ public final class LoadGenerator {
             // the load generator's own share of the machine, which the target did not get
             ObjectNode own = doc.putObject("load_generator_cpu");
             own.put("seconds", round(self.seconds()));
-            own.put("cores", round(self.seconds() / seconds));
+            own.put("cores", seconds == 0 ? 0 : round(self.seconds() / seconds));
         }
         return doc;
     }
@@ -264,12 +273,14 @@ public final class LoadGenerator {
 
     /**
      * Samples a process's CPU time exactly at the measured window's edges, on its own thread, so that warm-up
-     * (JIT compilation included) is not billed to the steady state. Measures nothing when given no process.
+     * (JIT compilation included) is not billed to the steady state. {@link #close()} ends the window early; closed
+     * before the window opened, or given no process, it measures nothing.
      */
     private static final class CpuWindow extends Thread {
         private final ProcessCpu cpu;
         private final long startNanos;
         private final long endNanos;
+        private volatile boolean stopped;
         private volatile double seconds = Double.NaN;
 
         CpuWindow(ProcessCpu cpu, long startNanos, long endNanos) {
@@ -282,13 +293,17 @@ public final class LoadGenerator {
 
         @Override
         public void run() {
-            if (cpu == null) {
+            if (cpu == null || !sleepUntil(startNanos)) {
                 return;
             }
-            sleepUntil(startNanos);
             double before = cpu.seconds();
             sleepUntil(endNanos);
             seconds = cpu.seconds() - before;
+        }
+
+        void close() {
+            stopped = true;
+            LockSupport.unpark(this);
         }
 
         boolean measured() {
@@ -299,11 +314,16 @@ public final class LoadGenerator {
             return seconds;
         }
 
-        private static void sleepUntil(long nanos) {
+        /** False when closed first. */
+        private boolean sleepUntil(long nanos) {
             long wait;
             while ((wait = nanos - System.nanoTime()) > 0) {
+                if (stopped) {
+                    return false;
+                }
                 LockSupport.parkNanos(wait);
             }
+            return !stopped;
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,22 @@ class LoadGeneratorIT {
     }
 
     @Test
+    void maxRequestsEndsTheRunEarlyAndRatesFollowTheTimeMeasured() throws Exception {
+        LoadGenerator.Settings base = settings(FakeUpstream.PATH, false, 0);
+        LoadGenerator.Settings capped = new LoadGenerator.Settings(base.url(), null, base.connections(),
+                base.stream(), base.model(), base.maxTokens(), base.rate(), base.maxInFlight(), Duration.ZERO,
+                Duration.ofMinutes(5), base.timeout(), 50, null, 100, "capped");
+
+        ObjectNode result = LoadGenerator.run(capped);
+
+        assertThat(result.get("requests").asLong()).isEqualTo(50);
+        assertThat(result.get("stopped_by_max_requests").asBoolean()).isTrue();
+        double seconds = result.get("duration_s").asDouble();
+        assertThat(seconds).isPositive().isLessThan(300);
+        assertThat(result.get("throughput_rps").asDouble()).isCloseTo(50 / seconds, within(0.05 * 50 / seconds));
+    }
+
+    @Test
     void targetsOnlyThisMachine() {
         assertThatThrownBy(() -> LoadGenerator.requireLoopback(URI.create("http://10.1.2.3:8080/v1")))
                 .hasMessageContaining("must point at this machine");
@@ -102,9 +119,13 @@ class LoadGeneratorIT {
         LoadGenerator.requireLoopback(URI.create("http://localhost:8080/v1"));
     }
 
-    private static org.assertj.core.data.Offset<Double> within() {
+    private static Offset<Double> within() {
         // the document rounds seconds and the ratio separately
-        return org.assertj.core.data.Offset.offset(0.01);
+        return within(0.01);
+    }
+
+    private static Offset<Double> within(double offset) {
+        return Offset.offset(offset);
     }
 
     private static LoadGenerator.Settings settings(String path, boolean stream, double rate) {
