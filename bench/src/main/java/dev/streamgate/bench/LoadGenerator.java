@@ -219,6 +219,8 @@ public final class LoadGenerator {
             target.put("cores", seconds == 0 ? 0 : round(cpu.seconds() / seconds));
             target.put("seconds_per_1000_requests",
                     r.measuredRequests() == 0 ? 0 : round(cpu.seconds() * 1000 / r.measuredRequests()));
+            target.put("jit_seconds", round(cpu.used().jit()));
+            target.put("gc_seconds", round(cpu.used().gc()));
         }
         if (self.measured()) {
             // the load generator's own share of the machine, which the target did not get
@@ -281,7 +283,7 @@ public final class LoadGenerator {
         private final long startNanos;
         private final long endNanos;
         private volatile boolean stopped;
-        private volatile double seconds = Double.NaN;
+        private volatile ProcessCpu.Sample used;
 
         CpuWindow(ProcessCpu cpu, long startNanos, long endNanos) {
             super("cpu-window");
@@ -296,9 +298,9 @@ public final class LoadGenerator {
             if (cpu == null || !sleepUntil(startNanos)) {
                 return;
             }
-            double before = cpu.seconds();
+            ProcessCpu.Sample before = cpu.sample();
             sleepUntil(endNanos);
-            seconds = cpu.seconds() - before;
+            used = cpu.sample().minus(before);
         }
 
         void close() {
@@ -307,11 +309,15 @@ public final class LoadGenerator {
         }
 
         boolean measured() {
-            return !Double.isNaN(seconds);
+            return used != null;
         }
 
         double seconds() {
-            return seconds;
+            return used.total();
+        }
+
+        ProcessCpu.Sample used() {
+            return used;
         }
 
         /** False when closed first. */

@@ -69,6 +69,23 @@ public final class OverheadReport {
             return cpu == null ? null : cpu.path("cores").asDouble();
         }
 
+        /** The gateway's cores, with the shares its JIT compiler and garbage collector took. */
+        String cpuCoresCell() {
+            JsonNode cpu = gateway == null ? null : gateway.get("target_cpu");
+            if (cpu == null) {
+                return DASH;
+            }
+            String cores = String.format(Locale.ROOT, "%.2f", cpu.path("cores").asDouble());
+            double seconds = cpu.path("seconds").asDouble();
+            if (seconds <= 0 || !cpu.has("jit_seconds")) {
+                return cores;
+            }
+            double jit = cpu.path("jit_seconds").asDouble();
+            double gc = cpu.path("gc_seconds").asDouble();
+            return String.format(Locale.ROOT, "%s (JIT %.0f%%, GC %.0f%%)", cores, 100 * jit / seconds,
+                    100 * gc / seconds);
+        }
+
         String errors() {
             return direct.path("error_count").asLong() + " / "
                     + (gateway == null ? DASH : Long.toString(gateway.path("error_count").asLong()));
@@ -89,7 +106,7 @@ public final class OverheadReport {
 
     private static final List<String> HEADERS = List.of("scenario", "load", "metric", "direct p50", "direct p99",
             "gateway p50", "gateway p99", "added p50", "added p99", "direct req/s", "gateway req/s",
-            "gateway/direct", "gateway CPU-s per 1000 req", "gateway CPU (cores)", "errors direct / gateway");
+            "gateway/direct", "gateway CPU-s per 1000 req", "gateway CPU cores (JIT, GC)", "errors direct / gateway");
 
     private OverheadReport() {
     }
@@ -185,7 +202,8 @@ public final class OverheadReport {
             }
             out.append(System.lineSeparator());
         }
-        out.append("Latencies in ms (SSE rows: time to the first data chunk); added = gateway - direct.");
+        out.append("Latencies in ms (SSE rows: time to the first data chunk); added = gateway - direct. A large JIT"
+                + " share means the gateway was still compiling: its numbers are not yet its steady state.");
         return out.toString();
     }
 
@@ -204,7 +222,8 @@ public final class OverheadReport {
         out.append("\nLatencies in ms (SSE rows: time to the first `data:` chunk); added = gateway − direct. "
                 + "Closed-loop rows measure the most each target serves on that many connections, so their "
                 + "latency is mostly queueing; the fixed-rate row is the one to read for the added latency at a "
-                + "given load (latency counts from each request's scheduled send time).\n");
+                + "given load (latency counts from each request's scheduled send time). A large JIT share of the "
+                + "gateway's CPU means it was still compiling: its numbers are not yet its steady state.\n");
         return out.toString();
     }
 
@@ -216,7 +235,7 @@ public final class OverheadReport {
                 row.gatewayRps() == null ? DASH : String.format(Locale.ROOT, "%.0f", row.gatewayRps()),
                 row.rpsRatio() == null ? DASH : String.format(Locale.ROOT, "%.2f", row.rpsRatio()),
                 row.cpuPer1000() == null ? DASH : String.format(Locale.ROOT, "%.3f", row.cpuPer1000()),
-                row.cpuCores() == null ? DASH : String.format(Locale.ROOT, "%.2f", row.cpuCores()),
+                row.cpuCoresCell(),
                 row.errors());
     }
 

@@ -18,7 +18,7 @@ class OverheadReportTest {
     void comparesTheGatewayRunWithTheDirectRunOfTheSameScenario() throws Exception {
         write("json-c32.direct.json", result(false, "closed_loop", 1.0, 3.0, 4000, null));
         write("json-c32.gateway.json", result(false, "closed_loop", 2.5, 7.5, 1000, "{\"seconds\":15.0,"
-                + "\"cores\":1.0,\"seconds_per_1000_requests\":0.75}"));
+                + "\"cores\":1.0,\"seconds_per_1000_requests\":0.75,\"jit_seconds\":3.0,\"gc_seconds\":0.75}"));
 
         OverheadReport.Row row = OverheadReport.rows(dir, List.of("json-c32")).getFirst();
 
@@ -29,7 +29,8 @@ class OverheadReportTest {
         assertThat(row.rpsRatio()).isEqualTo(0.25);
         assertThat(row.cpuPer1000()).isEqualTo(0.75);
         assertThat(OverheadReport.text(List.of(row)))
-                .contains("json-c32", "+1.50", "+4.50", "4000", "1000", "0.25", "0.750", "0 / 0");
+                .contains("json-c32", "+1.50", "+4.50", "4000", "1000", "0.25", "0.750", "1.00 (JIT 20%, GC 5%)",
+                        "0 / 0");
     }
 
     @Test

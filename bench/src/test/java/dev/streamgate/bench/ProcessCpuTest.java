@@ -16,6 +16,26 @@ class ProcessCpuTest {
     }
 
     @Test
+    void tellsTheJvmsCompilerAndCollectorThreadsFromTheRest() {
+        assertThat(ProcessCpu.kind("C2 CompilerThre")).isEqualTo(ProcessCpu.ThreadKind.JIT);
+        assertThat(ProcessCpu.kind("C1 CompilerThre")).isEqualTo(ProcessCpu.ThreadKind.JIT);
+        assertThat(ProcessCpu.kind("GC Thread#1")).isEqualTo(ProcessCpu.ThreadKind.GC);
+        assertThat(ProcessCpu.kind("G1 Conc#0")).isEqualTo(ProcessCpu.ThreadKind.GC);
+        assertThat(ProcessCpu.kind("VM Thread")).isEqualTo(ProcessCpu.ThreadKind.GC);
+        assertThat(ProcessCpu.kind("reactor-http-ep")).isEqualTo(ProcessCpu.ThreadKind.OTHER);
+        assertThat(ProcessCpu.name("77 (C2 CompilerThre) S 1 2 3")).isEqualTo("C2 CompilerThre");
+    }
+
+    @Test
+    void samplesThisProcessAsAWholeAndByKindOfThread() {
+        ProcessCpu.Sample sample = new ProcessCpu(ProcessHandle.current().pid(), 100).sample();
+
+        assertThat(sample.total()).isPositive();
+        assertThat(sample.jit()).isNotNegative().isLessThanOrEqualTo(sample.total());
+        assertThat(sample.jit() + sample.gc()).isLessThanOrEqualTo(sample.total());
+    }
+
+    @Test
     void refusesALineThatIsNotStat() {
         assertThatThrownBy(() -> ProcessCpu.ticks("no parentheses here"))
                 .isInstanceOf(IllegalArgumentException.class);
