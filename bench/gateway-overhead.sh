@@ -104,11 +104,22 @@ stop() {  # pid, seconds to wait before SIGKILL
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  # The gateway stops its embedded PostgreSQL on a clean shutdown; give it time to flush usage and do so.
-  stop "$GATEWAY_PID" 30
-  local postmaster="$WORK/home/pg/postmaster.pid"
+  set +e  # stop everything, whatever fails on the way
+  # The gateway flushes its usage records (for up to 30 s by default) and then stops its embedded PostgreSQL.
+  stop "$GATEWAY_PID" 45
+  if [[ -f "$WORK/gateway.log" ]] && grep -q ' ERROR ' "$WORK/gateway.log"; then
+    echo "the gateway logged $(grep -c ' ERROR ' "$WORK/gateway.log") error(s), the first of them:" >&2
+    grep ' ERROR ' "$WORK/gateway.log" | sed -E 's/^.* ERROR [0-9]+ --- \[[^]]*\] \[[^]]*\] \[[^]]*\] +//' \
+      | cut -c1-240 | awk '!seen[$0]++' | head -5 >&2
+  fi
+  # An embedded PostgreSQL the gateway could not stop (it was killed): only ours, found by its data folder.
+  local postmaster="$WORK/home/pg/postmaster.pid" pg_pid
   if [[ -f "$postmaster" ]]; then
-    stop "$(head -1 "$postmaster")" 10
+    pg_pid="$(head -1 "$postmaster")"
+    if [[ "$pg_pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' < "/proc/$pg_pid/cmdline" 2>/dev/null \
+        | grep -qF "$WORK/home/pg"; then
+      stop "$pg_pid" 10
+    fi
   fi
   stop "$FAKE_PID" 5
   if [[ $KEEP -eq 1 || $status -ne 0 ]]; then
