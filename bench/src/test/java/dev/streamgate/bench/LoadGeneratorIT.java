@@ -1,0 +1,136 @@
+package dev.streamgate.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.netty.DisposableServer;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Short runs against the fake upstream: what is counted, not how fast it goes. */
+class LoadGeneratorIT {
+    private static DisposableServer fake;
+
+    @BeforeAll
+    static void startFake() {
+        fake = new FakeUpstream(new FakeUpstream.Settings(8, Duration.ZERO, Duration.ZERO)).start(0);
+    }
+
+    @AfterAll
+    static void stopFake() {
+        fake.disposeNow(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void closedLoopNonStreamingCountsEveryMeasuredRequestOnce() throws Exception {
+        ObjectNode result = LoadGenerator.run(settings(FakeUpstream.PATH, false, 0));
+
+        long ok = result.get("ok").asLong();
+        assertThat(result.get("mode").asString()).isEqualTo("closed_loop");
+        assertThat(ok).isPositive();
+        assertThat(result.get("error_count").asLong()).isZero();
+        assertThat(result.get("requests").asLong()).isEqualTo(ok);
+        assertThat(result.get("latency_ms").get("count").asLong()).isEqualTo(ok);
+        assertThat(result.has("first_chunk_ms")).isFalse();
+        assertThat(result.get("throughput_rps").asDouble()).isEqualTo(Math.round(ok / 0.8 * 1000) / 1000.0);
+    }
+
+    @Test
+    void closedLoopStreamingTimesTheFirstChunkOfEveryCompleteStream() throws Exception {
+        ObjectNode result = LoadGenerator.run(settings(FakeUpstream.PATH, true, 0));
+
+        long ok = result.get("ok").asLong();
+        assertThat(ok).isPositive();
+        assertThat(result.get("error_count").asLong()).isZero();
+        assertThat(result.get("first_chunk_ms").get("count").asLong()).isEqualTo(ok);
+        assertThat(result.get("first_chunk_ms").get("p50").asDouble())
+                .isLessThanOrEqualTo(result.get("latency_ms").get("p50").asDouble());
+    }
+
+    @Test
+    void fixedRateSendsExactlyTheDueRequestsAndMeasuresThoseDueInTheWindow() throws Exception {
+        ObjectNode result = LoadGenerator.run(settings(FakeUpstream.PATH, false, 200));
+
+        // due every 5 ms over 0.2 s of warm-up and 0.8 s measured
+        assertThat(result.get("mode").asString()).isEqualTo("fixed_rate");
+        assertThat(result.get("due_requests").asLong()).isEqualTo(200);
+        assertThat(result.get("warmup_requests").asLong()).isEqualTo(40);
+        assertThat(result.get("requests").asLong()).isEqualTo(160);
+        assertThat(result.get("ok").asLong() + result.get("error_count").asLong()).isEqualTo(160);
+    }
+
+    @Test
+    void errorsAreCountedByStatusAndKeptOutOfTheLatencies() throws Exception {
+        ObjectNode result = LoadGenerator.run(settings("/v1/nowhere", false, 0));
+
+        long errors = result.get("error_count").asLong();
+        assertThat(errors).isPositive();
+        assertThat(result.get("ok").asLong()).isZero();
+        assertThat(result.get("errors").get("http_404").asLong()).isEqualTo(errors);
+        assertThat(result.get("latency_ms").get("count").asLong()).isZero();
+    }
+
+    @Test
+    void measuresTheCpuOfTheProcessItIsGiven() throws Exception {
+        LoadGenerator.Settings base = settings(FakeUpstream.PATH, false, 0);
+        ProcessCpu self = new ProcessCpu(ProcessHandle.current().pid(), 100);
+        LoadGenerator.Settings withCpu = new LoadGenerator.Settings(base.url(), null, base.connections(),
+                base.stream(), base.model(), base.maxTokens(), base.rate(), base.maxInFlight(), base.warmup(),
+                base.duration(), base.timeout(), base.maxRequests(), self, 100, "cpu");
+
+        ObjectNode result = LoadGenerator.run(withCpu);
+
+        ObjectNode cpu = (ObjectNode) result.get("target_cpu");
+        assertThat(cpu.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(cpu.get("seconds").asDouble()).isPositive();
+        assertThat(cpu.get("seconds_per_1000_requests").asDouble()).isEqualTo(Math.round(
+                cpu.get("seconds").asDouble() * 1000 / result.get("requests").asLong() * 1000) / 1000.0, within());
+    }
+
+    @Test
+    void maxRequestsEndsTheRunEarlyAndRatesFollowTheTimeMeasured() throws Exception {
+        LoadGenerator.Settings base = settings(FakeUpstream.PATH, false, 0);
+        LoadGenerator.Settings capped = new LoadGenerator.Settings(base.url(), null, base.connections(),
+                base.stream(), base.model(), base.maxTokens(), base.rate(), base.maxInFlight(), Duration.ZERO,
+                Duration.ofMinutes(5), base.timeout(), 50, null, 100, "capped");
+
+        ObjectNode result = LoadGenerator.run(capped);
+
+        assertThat(result.get("requests").asLong()).isEqualTo(50);
+        assertThat(result.get("stopped_by_max_requests").asBoolean()).isTrue();
+        double seconds = result.get("duration_s").asDouble();
+        assertThat(seconds).isPositive().isLessThan(300);
+        assertThat(result.get("throughput_rps").asDouble()).isCloseTo(50 / seconds, within(0.05 * 50 / seconds));
+    }
+
+    @Test
+    void targetsOnlyThisMachine() {
+        assertThatThrownBy(() -> LoadGenerator.requireLoopback(URI.create("http://10.1.2.3:8080/v1")))
+                .hasMessageContaining("must point at this machine");
+        assertThatThrownBy(() -> LoadGenerator.requireLoopback(URI.create("https://127.0.0.1:8080/v1")))
+                .hasMessageContaining("http://");
+        LoadGenerator.requireLoopback(URI.create("http://127.0.0.1:8080/v1"));
+        LoadGenerator.requireLoopback(URI.create("http://localhost:8080/v1"));
+    }
+
+    private static Offset<Double> within() {
+        // the document rounds seconds and the ratio separately
+        return within(0.01);
+    }
+
+    private static Offset<Double> within(double offset) {
+        return Offset.offset(offset);
+    }
+
+    private static LoadGenerator.Settings settings(String path, boolean stream, double rate) {
+        return new LoadGenerator.Settings(URI.create("http://127.0.0.1:" + fake.port() + path), null, 4, stream,
+                "bench", 64, rate, 4, Duration.ofMillis(200), Duration.ofMillis(800), Duration.ofSeconds(10),
+                1_000_000, null, 100, "test");
+    }
+}
