@@ -80,8 +80,8 @@ BENCH_JAR="$ROOT/bench/target/streamgate-bench.jar"
 [[ -f "$BENCH_JAR" ]] || { echo "missing $BENCH_JAR: run without --no-build" >&2; exit 1; }
 GATEWAY_JAR=""
 if [[ $DIRECT_ONLY -eq 0 ]]; then
-  GATEWAY_JAR="$(ls "$ROOT"/gateway/target/streamgate-gateway-*.jar 2>/dev/null | grep -v -e '-plain' -e '-tests' -e '-sources' | head -1 || true)"
-  [[ -n "$GATEWAY_JAR" ]] || { echo "missing gateway/target/streamgate-gateway-*.jar: run without --no-build" >&2; exit 1; }
+  GATEWAY_JAR="$ROOT/gateway/target/streamgate-gateway.jar"
+  [[ -f "$GATEWAY_JAR" ]] || { echo "missing $GATEWAY_JAR: run without --no-build" >&2; exit 1; }
 fi
 
 WORK="$(mktemp -d -t streamgate-bench.XXXXXX)"
