@@ -1,6 +1,6 @@
 package dev.streamgate.gateway.ratelimit;
 
-import dev.streamgate.gateway.testsupport.MutableClock;
+import dev.streamgate.adapters.MutableClock;
 import static dev.streamgate.gateway.ratelimit.RateLimitHeaders.LIMIT_REQUESTS;
 import static dev.streamgate.gateway.ratelimit.RateLimitHeaders.LIMIT_TOKENS;
 import static dev.streamgate.gateway.ratelimit.RateLimitHeaders.REMAINING_REQUESTS;

@@ -1,6 +1,6 @@
 package dev.streamgate.gateway.ratelimit;
 
-import dev.streamgate.gateway.testsupport.MutableClock;
+import dev.streamgate.adapters.MutableClock;
 import static dev.streamgate.gateway.ratelimit.AdmissionContract.limits;
 import static dev.streamgate.gateway.ratelimit.AdmissionContract.principal;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
 package dev.streamgate.gateway.auth.demo;
 
-import dev.streamgate.gateway.testsupport.MutableClock;
+import dev.streamgate.adapters.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

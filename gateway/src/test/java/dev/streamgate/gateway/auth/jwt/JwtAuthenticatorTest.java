@@ -1,6 +1,6 @@
 package dev.streamgate.gateway.auth.jwt;
 
-import dev.streamgate.gateway.testsupport.MutableClock;
+import dev.streamgate.adapters.MutableClock;
 import static dev.streamgate.gateway.auth.TestTokens.AUDIENCE;
 import static dev.streamgate.gateway.auth.TestTokens.ISSUER;
 import static dev.streamgate.gateway.auth.TestTokens.claims;
