@@ -1,6 +1,8 @@
 package dev.streamgate.gateway.observability;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -20,6 +22,10 @@ import org.springframework.stereotype.Component;
 public class GenAiMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger openStreams = new AtomicInteger();
+    // Looked up per token: cached per model rather than rebuilt and registered on every call. Models are the
+    // router's aliases (unknown ones are refused before metering), so the maps stay small.
+    private final Map<String, Timer> timeToFirstToken = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timeBetweenTokens = new ConcurrentHashMap<>();
 
     public GenAiMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,20 +52,20 @@ public class GenAiMetrics {
     }
 
     public void timeToFirstToken(String model, Duration ttft) {
-        Timer.builder("gen_ai.server.time_to_first_token")
-                .description("Time from request arrival to the first token sent to the client")
-                .tag("gen_ai.request.model", model)
-                .publishPercentileHistogram()
-                .register(registry)
+        timeToFirstToken.computeIfAbsent(model, m -> Timer.builder("gen_ai.server.time_to_first_token")
+                        .description("Time from request arrival to the first token sent to the client")
+                        .tag("gen_ai.request.model", m)
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record(ttft);
     }
 
     public void timeBetweenTokens(String model, Duration gap) {
-        Timer.builder("gen_ai.server.time_per_output_token")
-                .description("Time between two consecutive output chunks of one stream")
-                .tag("gen_ai.request.model", model)
-                .publishPercentileHistogram()
-                .register(registry)
+        timeBetweenTokens.computeIfAbsent(model, m -> Timer.builder("gen_ai.server.time_per_output_token")
+                        .description("Time between two consecutive output chunks of one stream")
+                        .tag("gen_ai.request.model", m)
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record(gap);
     }
 
