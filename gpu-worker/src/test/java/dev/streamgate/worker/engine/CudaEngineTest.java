@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamgate.worker.engine.EngineOptions.ComputeBackend;
 import dev.streamgate.worker.engine.NativeEngine.LogitsMode;
+import dev.streamgate.worker.engine.internal.NativeLibrary;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,10 +42,24 @@ class CudaEngineTest {
     @BeforeEach
     void requireCuda() {
         if (cudaMissing == null) {
-            cudaMissing = NativeEngine.unavailableReason(ComputeBackend.CUDA);
+            cudaMissing = emulatorMissing().or(() -> NativeEngine.unavailableReason(ComputeBackend.CUDA));
             cudaMissing.ifPresent(reason -> System.err.println("CudaEngineTest: CUDA tests skipped: " + reason));
         }
         Assumptions.assumeTrue(cudaMissing.isEmpty(), () -> "CUDA tests skipped: " + cudaMissing.orElse(""));
+    }
+
+    /**
+     * In the {@code cuda-emulated} run the engine is the build for the host SIMT emulator, which CMake makes only
+     * where it finds the CUDA headers. Without it the run is skipped with that reason, except in CI
+     * ({@code STREAMGATE_REQUIRE_CUDA_EMULATION=true}), where a missing emulated engine is a failure.
+     */
+    private static Optional<String> emulatorMissing() {
+        if (!Boolean.getBoolean("streamgate.engine.emulated")) return Optional.empty();
+        Path library = Path.of(System.getProperty(NativeLibrary.OVERRIDE_PROPERTY, ""));
+        if (Files.isRegularFile(library)) return Optional.empty();
+        String reason = "the engine for the host SIMT emulator was not built (" + library + "): CMake found no CUDA headers";
+        if ("true".equals(System.getenv("STREAMGATE_REQUIRE_CUDA_EMULATION"))) throw new AssertionError(reason);
+        return Optional.of(reason);
     }
 
     static Stream<String> fixtures() {
