@@ -47,7 +47,7 @@ run_step() {
 say "environment"
 [ -d "$CARRY" ] || fatal ".gpu-carry is missing: run bench/gpu/prepare.sh on the development machine and carry .gpu-carry"
 command -v nvidia-smi >/dev/null || fatal "nvidia-smi not found: not a GPU machine?"
-nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv || fatal "nvidia-smi cannot talk to the GPU"
+timeout 30 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv || fatal "nvidia-smi cannot talk to the GPU"
 nproc; uname -r
 CUBLAS_DIR=""
 for d in ${STREAMGATE_CUBLAS_DIR:-} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
@@ -74,7 +74,7 @@ if command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(2[1-9]
 SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /opt/nvidia/*/compute-sanitizer /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1 || true)
 echo "compute-sanitizer: ${SANITIZER:-not found}"
 command -v nvcc >/dev/null && nvcc --version | tail -2 | head -1
-record "environment" "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1), cuBLAS in $CUBLAS_DIR"
+record "environment" "$(timeout 30 nvidia-smi --query-gpu=name --format=csv,noheader | head -1), cuBLAS in $CUBLAS_DIR"
 
 # ---- 2. native binaries ---------------------------------------------------------------------------------------
 BIN=$CARRY/native
@@ -82,7 +82,7 @@ BIN=$CARRY/native
 # rebuild); anything else (a loader error: other system libraries there) = rebuild.
 probe() {
   local out rc
-  out=$("$1/sg_cuda_check" --probe 2>&1); rc=$?
+  out=$(timeout 60 "$1/sg_cuda_check" --probe 2>&1); rc=$?
   echo "$out" | tail -2
   [ $rc -eq 0 ] && ! python3 -c "import ctypes,sys; ctypes.CDLL(sys.argv[1])" "$1/libstreamgate_engine.so" && rc=1
   return $rc
@@ -110,6 +110,14 @@ TAIL_LINES=80 run_step kernel-check "$(budget 150 240)" "$BIN/sg_cuda_check"
 # ---- 4. benchmark ---------------------------------------------------------------------------------------------
 TAIL_LINES=25 run_step benchmark "$(budget 150 120)" "$BIN/sg_gpu_bench" --concurrency 1,64,256 --prompt 128 --gen 128
 BENCH_TABLE=$(sed -n '/^sg_gpu_bench results/,$p' "$LOGS/benchmark.log")
+# The backend falls back to eager decode steps when a graph capture fails: say so, the table would not.
+if [ ! -f "$LOGS/benchmark.log" ]; then
+  :
+elif grep -q 'CUDA graph capture failed' "$LOGS/benchmark.log"; then
+  record "cuda graphs" "FAILED: the table is from eager steps ($(grep -m1 'CUDA graph capture failed' "$LOGS/benchmark.log" | cut -c1-120))"
+else
+  record "cuda graphs" "used for decode steps"
+fi
 
 # ---- 5. JUnit tests tagged "gpu" ------------------------------------------------------------------------------
 if [ -n "$JAVA" ]; then

@@ -55,6 +55,7 @@ private:
     void clear_graphs();
     void forward(const DeviceBatchPlan &plan, const AttentionSplit &split);
     void run_graph(const DeviceBatchPlan &plan, const AttentionSplit &split);
+    cudaGraphExec_t capture(const DeviceBatchPlan &plan, const AttentionSplit &split);
     void matmul(const bf16_bits *x, int rows, const cuda::DeviceMatrix &w, float *y, bool accumulate);
     void copy_logits(const StepBatch &b, bool graph, const sg_step_output &out);
     void sample(const StepBatch &b, bool graph, const sg_step_output &out);
@@ -268,29 +269,50 @@ void CudaBackend::run_graph(const DeviceBatchPlan &plan, const AttentionSplit &s
     const std::pair<int, int> key{plan.rows, split.splits};
     auto it = graphs_.find(key);
     if (it == graphs_.end()) {
-        SG_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
-        try {
-            forward(plan, split);
-        } catch (const EngineError &e) {
-            cudaGraph_t broken = nullptr;
-            cudaStreamEndCapture(stream_, &broken);
-            if (broken != nullptr) cudaGraphDestroy(broken);
-            cudaGetLastError();  // a refused capture leaves an error that is not the next call's business
-            // Graphs are an optimisation: without them the same kernels run eagerly.
-            std::fprintf(stderr, "streamgate: CUDA graph capture failed, running decode steps without graphs: %s\n", e.what());
-            graphs_enabled_ = false;
+        const cudaGraphExec_t exec = capture(plan, split);
+        if (exec == nullptr) {  // graphs are now off: this step and the later ones run eagerly
             forward(plan, split);
             return;
         }
-        cudaGraph_t graph = nullptr;
-        SG_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph));
-        cudaGraphExec_t exec = nullptr;
-        const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
-        cudaGraphDestroy(graph);
-        SG_CUDA_CHECK(instantiated);
         it = graphs_.emplace(key, exec).first;
     }
     SG_CUDA_CHECK(cudaGraphLaunch(it->second, stream_));
+}
+
+// Captures forward() for this shape. Graphs are an optimisation: any failure (in the capture, at its end, or at
+// instantiation) ends the capture, turns graphs off for this engine with one log line, and returns null so the
+// caller runs the same kernels eagerly, instead of failing every later decode step.
+cudaGraphExec_t CudaBackend::capture(const DeviceBatchPlan &plan, const AttentionSplit &split) {
+    std::string failure;
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t began = cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal);
+    if (began != cudaSuccess) {
+        failure = std::string("cudaStreamBeginCapture: ") + cudaGetErrorName(began);
+    } else {
+        try {
+            forward(plan, split);
+        } catch (const std::exception &e) {
+            failure = e.what();
+        } catch (...) {
+            failure = "unknown exception";
+        }
+        const cudaError_t ended = cudaStreamEndCapture(stream_, &graph);  // always: the stream must leave capture mode
+        if (failure.empty() && ended != cudaSuccess) failure = std::string("cudaStreamEndCapture: ") + cudaGetErrorName(ended);
+        if (failure.empty()) {
+            const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
+            if (instantiated != cudaSuccess) {
+                failure = std::string("cudaGraphInstantiate: ") + cudaGetErrorName(instantiated);
+                exec = nullptr;
+            }
+        }
+        if (graph != nullptr) cudaGraphDestroy(graph);
+    }
+    if (failure.empty()) return exec;
+    cudaGetLastError();  // a refused capture leaves an error that is not the next call's business
+    graphs_enabled_ = false;
+    std::fprintf(stderr, "streamgate: CUDA graph capture failed, running decode steps without graphs: %s\n", failure.c_str());
+    return nullptr;
 }
 
 // Only the used part of each metadata region crosses the bus.

@@ -757,20 +757,37 @@ int main(int argc, char **argv) {
     cudaGetDeviceProperties(&props, 0);
     std::printf("sg_cuda_check on %s (sm_%d%d, %d SMs, %.1f GiB)%s\n", props.name, props.major, props.minor,
                 props.multiProcessorCount, props.totalGlobalMem / 1073741824.0, quick ? ", quick" : "");
-    try {
-        check_embedding();
-        check_rms_norm();
-        check_qkv_rope_store();
-        check_swiglu_bias();
-        check_gemv();
-        check_cublas_gemm();
-        check_attention();
-        check_sampling();
-        check_engines(false);
-        check_engines(true);
-        if (!quick) time_gemv();
-    } catch (const std::exception &e) {
-        check(false, std::string("exception: ") + e.what());
+    // Each group on its own, so that one group's exception does not hide the others' verdicts; a sticky device
+    // error (a fault in a kernel) ends the run, since nothing after it can execute.
+    struct Group {
+        const char *name;
+        void (*run)();
+    };
+    const Group groups[] = {
+        {"embedding", check_embedding},
+        {"rms_norm", check_rms_norm},
+        {"qkv_rope_store", check_qkv_rope_store},
+        {"swiglu/bias", check_swiglu_bias},
+        {"gemv", check_gemv},
+        {"cublas", check_cublas_gemm},
+        {"attention", check_attention},
+        {"sampling", check_sampling},
+        {"llama engine", [] { check_engines(false); }},
+        {"qwen2 engine", [] { check_engines(true); }},
+        {"gemv timing", [] { if (!quick) time_gemv(); }},
+    };
+    for (const Group &g : groups) {
+        try {
+            g.run();
+        } catch (const std::exception &e) {
+            check(false, std::string(g.name) + ": exception: " + e.what());
+        }
+        const cudaError_t sticky = cudaDeviceSynchronize();
+        if (sticky != cudaSuccess) {
+            check(false, std::string(g.name) + ": the device reports " + cudaGetErrorName(sticky) +
+                             "; the checks after it cannot run (compute-sanitizer locates the fault)");
+            break;
+        }
     }
     std::printf("sg_cuda_check: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

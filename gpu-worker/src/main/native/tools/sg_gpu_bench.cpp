@@ -208,9 +208,10 @@ int main(int argc, char **argv) {
     std::vector<Result> results;
     const int rounds = static_cast<int>(o.concurrency.size());
     for (int round = -rounds; round < rounds; ++round) {
-        // Negative rounds are short warm-ups at each concurrency: they capture the graphs the measured rounds replay.
+        // Negative rounds are untimed warm-ups, whole rounds at each concurrency: they capture every padded batch size
+        // the measured round replays (the batch shrinks in steps as staggered sequences finish), so no capture is timed.
         const int n = o.concurrency[round < 0 ? round + rounds : round];
-        const int gen = round < 0 ? 2 : o.gen;
+        const int gen = o.gen;
         std::vector<std::vector<int32_t>> tokens(n), tables(n);
         std::vector<int> cached(n, 0), generated(n, 0);
         std::vector<double> first_token(n, 0);

@@ -50,6 +50,13 @@ struct CUevent_st {
     std::chrono::steady_clock::time_point at;
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define SG_EMU_ASAN 1
+#else
+#define SG_EMU_ASAN 0
+#endif
+
 namespace sg_emu {
 namespace {
 
@@ -83,12 +90,14 @@ sg_emu_switch:
 )");
 
 constexpr size_t kStackBytes = 128 * 1024;
+constexpr int kFaultExitCode = 86;  // a kernel did what the GPU would hang on or leave undefined
 constexpr int kMaxThreads = 1024;
 
 enum class State { kRunnable, kAtBarrier, kAtWarp, kDone };
 
 struct Fiber {
     void *sp = nullptr;
+    void *fake_stack = nullptr;  // AddressSanitizer's bookkeeping for this fiber's stack
     State state = State::kRunnable;
     uint3 idx{};
     int linear = 0;
@@ -104,6 +113,9 @@ struct Block {
     std::vector<Fiber> fibers;
     Fiber *current = nullptr;
     void *scheduler_sp = nullptr;
+    void *scheduler_fake_stack = nullptr;
+    const void *scheduler_stack_bottom = nullptr;  // told by AddressSanitizer when a fiber first runs
+    size_t scheduler_stack_size = 0;
     std::vector<uint64_t> slots[2];  // warp exchange values, [warp * 32 + lane]
     int or_pending = 0, or_result = 0;
     std::vector<unsigned char> *shared = nullptr;
@@ -130,6 +142,8 @@ struct Stacks {
 
 thread_local Block *tl_block = nullptr;
 thread_local std::unique_ptr<Stacks> tl_stacks;
+
+[[maybe_unused]] const void *tl_stacks_bottom(int i) { return tl_stacks->top(i) - kStackBytes; }
 thread_local std::vector<unsigned char> tl_shared;
 
 [[noreturn]] void fault(const Block &b, const Fiber *f, const std::string &what) {
@@ -137,15 +151,40 @@ thread_local std::vector<unsigned char> tl_shared;
     if (f != nullptr) std::fprintf(stderr, ", thread %d", f->linear);
     std::fprintf(stderr, ": %s\n", what.c_str());
     std::fflush(stderr);
-    std::abort();
+    std::_Exit(kFaultExitCode);  // not abort(): the fiber stacks cannot be unwound, and CTest reads a signal as a crash
+}
+
+// Stack switches, announced to AddressSanitizer when it is in the build so that it keeps track of which stack
+// is live (without it, it reports the fibers' frames as overflows).
+void to_fiber(Block &b, Fiber &f, int index) {
+#if SG_EMU_ASAN
+    __sanitizer_start_switch_fiber(&b.scheduler_fake_stack, tl_stacks_bottom(index), kStackBytes);
+#endif
+    sg_emu_switch(&b.scheduler_sp, f.sp);
+#if SG_EMU_ASAN
+    __sanitizer_finish_switch_fiber(b.scheduler_fake_stack, nullptr, nullptr);
+#endif
+}
+
+void to_scheduler(Block &b, Fiber *f) {
+#if SG_EMU_ASAN
+    __sanitizer_start_switch_fiber(f != nullptr ? &f->fake_stack : nullptr, b.scheduler_stack_bottom, b.scheduler_stack_size);
+#endif
+    void *dead = nullptr;
+    sg_emu_switch(f != nullptr ? &f->sp : &dead, b.scheduler_sp);
+#if SG_EMU_ASAN
+    __sanitizer_finish_switch_fiber(f->fake_stack, nullptr, nullptr);
+#endif
 }
 
 [[noreturn]] void fiber_main() {
     Block *b = tl_block;
+#if SG_EMU_ASAN
+    __sanitizer_finish_switch_fiber(nullptr, &b->scheduler_stack_bottom, &b->scheduler_stack_size);
+#endif
     (*b->body)();
     b->current->state = State::kDone;
-    void *dead = nullptr;
-    sg_emu_switch(&dead, b->scheduler_sp);
+    to_scheduler(*b, nullptr);
     std::abort();  // a finished fiber is never resumed
 }
 
@@ -162,7 +201,7 @@ void wait(State state) {
     Block *b = tl_block;
     Fiber *f = b->current;
     f->state = state;
-    sg_emu_switch(&f->sp, b->scheduler_sp);
+    to_scheduler(*b, f);
 }
 
 uint64_t seed() {
@@ -194,7 +233,7 @@ void run_block(Block &b, std::mt19937_64 &rng) {
             Fiber &f = b.fibers[t];
             if (f.state != State::kRunnable) continue;
             b.current = &f;
-            sg_emu_switch(&b.scheduler_sp, f.sp);
+            to_fiber(b, f, t);
         }
         int done = 0, at_barrier = 0, at_warp = 0;
         for (const Fiber &f : b.fibers) {
@@ -593,7 +632,10 @@ cudaError_t cudaStreamEndCapture(cudaStream_t s, cudaGraph_t *graph) {
     if (!stream->capturing) return sg_emu::record_error(cudaErrorIllegalState);
     stream->capturing = false;
     if (sg_emu::tl_capturing == stream) sg_emu::tl_capturing = nullptr;
-    if (stream->capture_invalidated) {
+    // SG_EMU_FAIL_CAPTURE=1: every capture ends invalidated, as when a library call inside it broke the capture;
+    // the backend's fallback to eager steps is tested this way.
+    static const bool fail_every_capture = std::getenv("SG_EMU_FAIL_CAPTURE") != nullptr;
+    if (stream->capture_invalidated || fail_every_capture) {
         stream->captured.clear();
         return sg_emu::record_error(cudaErrorStreamCaptureInvalidated);
     }
