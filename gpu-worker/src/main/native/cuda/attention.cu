@@ -17,9 +17,11 @@ namespace {
 
 constexpr int kThreads = 128;
 constexpr int kTile = kAttentionTile;
+constexpr int kKeyChunks = 8;
+constexpr int kHeadsPerPass = 8;  // query heads whose value sums one thread keeps in registers  // 16-byte chunks of a key row loaded together (all of a 64-dim head)
 
 struct SharedLayout {
-    size_t row_offsets, q, acc, scores, m, l, scale, bytes;
+    size_t row_offsets, q, acc, scores, m, l, scale, parts, bytes;
 };
 
 __host__ __device__ inline SharedLayout shared_layout(int group, int head_dim) {
@@ -31,7 +33,10 @@ __host__ __device__ inline SharedLayout shared_layout(int group, int head_dim) {
     s.m = s.scores + sizeof(float) * group * kTile;
     s.l = s.m + sizeof(float) * group;
     s.scale = s.l + sizeof(float) * group;
-    s.bytes = s.scale + sizeof(float) * group;
+    // float [slices][kHeadsPerPass][head_dim]: the value pass's partial sums; slices * head_dim <= max(2 kThreads, head_dim)
+    s.parts = s.scale + sizeof(float) * group;
+    const int span = 2 * kThreads > head_dim ? 2 * kThreads : head_dim;
+    s.bytes = s.parts + sizeof(float) * kHeadsPerPass * span;
     return s;
 }
 
@@ -56,6 +61,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, f
     float *m_s = reinterpret_cast<float *>(smem + L.m);
     float *l_s = reinterpret_cast<float *>(smem + L.l);
     float *scale_s = reinterpret_cast<float *>(smem + L.scale);
+    float *part_s = reinterpret_cast<float *>(smem + L.parts);
 
     const float *q_row = q + static_cast<size_t>(r) * s.heads * hd + static_cast<size_t>(g) * group * hd;
     for (int i = tid; i < group * hd; i += blockDim.x) {
@@ -80,20 +86,35 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, f
             row_off[j] = (block * 2 * s.kv_heads + g) * tile_elems + static_cast<long long>(p % s.block_size) * hd;
         }
         __syncthreads();
-        for (int idx = tid; idx < n * group; idx += blockDim.x) {
-            const int j = idx / group, h = idx - j * group;
+        // Scores. Each key row is loaded once, 8 x 16 bytes in flight, and dotted with the query heads of the group
+        // (q from shared memory: threads of a warp read the same head, a broadcast). When the tile has fewer keys
+        // than threads, `parts` threads share a key, each taking every parts-th head.
+        const int parts = max(1, min(group, static_cast<int>(blockDim.x) / n));
+        for (int idx = tid; idx < n * parts; idx += blockDim.x) {
+            const int j = idx % n, part = idx / n;
             const uint4 *key = reinterpret_cast<const uint4 *>(kv + row_off[j]);
-            const float4 *qh = reinterpret_cast<const float4 *>(q_s + h * hd);
-            float dot = 0.0f;
-            for (int c = 0; c < chunks; ++c) {
-                const uint4 k8 = __ldg(key + c);
-                const float4 qa = qh[2 * c], qb = qh[2 * c + 1];
-                const float2 k0 = bf16x2_to_float2(k8.x), k1 = bf16x2_to_float2(k8.y);
-                const float2 k2 = bf16x2_to_float2(k8.z), k3 = bf16x2_to_float2(k8.w);
-                dot += qa.x * k0.x + qa.y * k0.y + qa.z * k1.x + qa.w * k1.y;
-                dot += qb.x * k2.x + qb.y * k2.y + qb.z * k3.x + qb.w * k3.y;
+            for (int c0 = 0; c0 < chunks; c0 += kKeyChunks) {
+                const int m = min(kKeyChunks, chunks - c0);
+                uint4 k8[kKeyChunks];
+#pragma unroll
+                for (int u = 0; u < kKeyChunks; ++u)
+                    if (u < m) k8[u] = __ldg(key + c0 + u);
+                for (int h = part; h < group; h += parts) {
+                    const float4 *qh = reinterpret_cast<const float4 *>(q_s + h * hd) + 2 * c0;
+                    float dot = 0.0f;
+#pragma unroll
+                    for (int u = 0; u < kKeyChunks; ++u) {
+                        if (u >= m) break;
+                        const float4 qa = qh[2 * u], qb = qh[2 * u + 1];
+                        const float2 k0 = bf16x2_to_float2(k8[u].x), k1 = bf16x2_to_float2(k8[u].y);
+                        const float2 k2 = bf16x2_to_float2(k8[u].z), k3 = bf16x2_to_float2(k8[u].w);
+                        dot += qa.x * k0.x + qa.y * k0.y + qa.z * k1.x + qa.w * k1.y;
+                        dot += qb.x * k2.x + qb.y * k2.y + qb.z * k3.x + qb.w * k3.y;
+                    }
+                    float &score = p_s[h * kTile + j];
+                    score = c0 == 0 ? dot : score + dot;
+                }
             }
-            p_s[h * kTile + j] = dot;
         }
         __syncthreads();
         for (int h = warp; h < group; h += warps) {
@@ -117,19 +138,46 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, f
             }
         }
         __syncthreads();
-        for (int idx = tid; idx < group * half; idx += blockDim.x) {
-            const int h = idx / half, d2 = idx - h * half;
-            float *acc = acc_s + h * hd + 2 * d2;
-            float a0 = acc[0] * scale_s[h], a1 = acc[1] * scale_s[h];
-            const float *ph = p_s + h * kTile;
-            const uint16_t *values = kv + value_shift + 2 * d2;
-            for (int j = 0; j < n; ++j) {
-                const float2 v = bf16x2_to_float2(__ldg(reinterpret_cast<const uint32_t *>(values + row_off[j])));
-                a0 += ph[j] * v.x;
-                a1 += ph[j] * v.y;
+        // Values. Each thread owns a pair of dims for up to kHeadsPerPass heads at once, so a value row is loaded
+        // once per pass rather than once per head, and `slices` threads split the tile's keys between them (their
+        // loads independent, many in flight); the slices' partial sums meet in shared memory.
+        const int slices = max(1, static_cast<int>(blockDim.x) / half);
+        for (int h0 = 0; h0 < group; h0 += kHeadsPerPass) {
+            const int hn = min(kHeadsPerPass, group - h0);
+            for (int idx = tid; idx < half * slices; idx += blockDim.x) {
+                const int d2 = idx % half, slice = idx / half;
+                float a[kHeadsPerPass][2];
+#pragma unroll
+                for (int u = 0; u < kHeadsPerPass; ++u) a[u][0] = a[u][1] = 0.0f;
+                const uint16_t *values = kv + value_shift + 2 * d2;
+                for (int j = slice; j < n; j += slices) {
+                    const float2 v = bf16x2_to_float2(__ldg(reinterpret_cast<const uint32_t *>(values + row_off[j])));
+#pragma unroll
+                    for (int u = 0; u < kHeadsPerPass; ++u) {
+                        if (u < hn) {
+                            const float p = p_s[(h0 + u) * kTile + j];
+                            a[u][0] += p * v.x;
+                            a[u][1] += p * v.y;
+                        }
+                    }
+                }
+#pragma unroll
+                for (int u = 0; u < kHeadsPerPass; ++u) {
+                    if (u < hn) {
+                        float *part = part_s + (static_cast<size_t>(slice) * kHeadsPerPass + u) * hd + 2 * d2;
+                        part[0] = a[u][0];
+                        part[1] = a[u][1];
+                    }
+                }
             }
-            acc[0] = a0;
-            acc[1] = a1;
+            __syncthreads();
+            for (int idx = tid; idx < hn * hd; idx += blockDim.x) {
+                const int u = idx / hd, d = idx - u * hd, h = h0 + u;
+                float sum = 0.0f;
+                for (int slice = 0; slice < slices; ++slice) sum += part_s[(static_cast<size_t>(slice) * kHeadsPerPass + u) * hd + d];
+                acc_s[h * hd + d] = acc_s[h * hd + d] * scale_s[h] + sum;
+            }
+            __syncthreads();  // part_s is written again by the next pass
         }
     }
     __syncthreads();

@@ -32,16 +32,18 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
     const int chunks = k / 8;  // 16-byte chunks per row
     const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
     const uint4 *x_rows = reinterpret_cast<const uint4 *>(x);
+    // One or two token rows leave registers for eight loads in flight per lane: a k = 2048 row is then one round trip.
+    constexpr int unroll = Rows <= 2 ? 2 * kUnroll : kUnroll;
     float acc[Rows];
 #pragma unroll
     for (int t = 0; t < Rows; ++t) acc[t] = 0.0f;
     int c = lane;
-    for (; c + (kUnroll - 1) * 32 < chunks; c += kUnroll * 32) {
-        uint4 wv[kUnroll];
+    for (; c + (unroll - 1) * 32 < chunks; c += unroll * 32) {
+        uint4 wv[unroll];
 #pragma unroll
-        for (int u = 0; u < kUnroll; ++u) wv[u] = __ldg(w_row + c + u * 32);
+        for (int u = 0; u < unroll; ++u) wv[u] = __ldg(w_row + c + u * 32);
 #pragma unroll
-        for (int u = 0; u < kUnroll; ++u)
+        for (int u = 0; u < unroll; ++u)
 #pragma unroll
             for (int t = 0; t < Rows; ++t)
                 acc[t] += dot8(wv[u], __ldg(x_rows + static_cast<size_t>(t) * chunks + c + u * 32));

@@ -36,7 +36,9 @@ struct AttentionSplit {
     int partition = 0;
 };
 
-constexpr int kAttentionTile = 256;
+// Keys per tile and the partition granule. 64 rather than a larger tile so that short contexts still split: a
+// decode step of one sequence with 256 positions runs kv_heads x 4 attention blocks instead of kv_heads x 1.
+constexpr int kAttentionTile = 64;
 
 // Splits for a step whose longest context is `max_context` tokens: one partition per kAttentionTile tokens,
 // at most `max_splits` (then longer partitions). `pow2` rounds the count up to a power of two so that

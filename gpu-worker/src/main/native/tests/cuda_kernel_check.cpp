@@ -292,6 +292,8 @@ void check_attention() {
     check_attention_case(32, 4, 64, 16, {130, 1, 700, 2048}, 16);              // TinyLlama's shape, flash-decoding splits
     check_attention_case(4, 4, 16, 4, {3, 9, 64, 300}, 4);                      // MHA, tiny heads (the fixtures)
     check_attention_case(4, 2, 32, 8, {5, 40, 513}, 2);                         // few splits allowed: long partitions
+    check_attention_case(16, 2, 128, 16, {1, 70, 300}, 4);                     // head_dim 128: key rows in two loads of 8
+    check_attention_case(24, 2, 32, 16, {2, 65, 200}, 4);                      // 12 heads per KV head: two value passes
     if (!quick) {
         check_attention_case(28, 4, 128, 16, {1000, 3000, 4097}, 16);          // 7 heads per KV head, head_dim 128
         std::vector<int> prefill;                                              // a prefill chunk: consecutive positions

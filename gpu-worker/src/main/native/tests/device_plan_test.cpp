@@ -149,12 +149,15 @@ void test_attention_split() {
     auto covers = [](const sg::AttentionSplit &s, int ctx) {
         return s.splits >= 1 && s.splits * s.partition >= ctx && s.partition % sg::kAttentionTile == 0;
     };
+    constexpr int T = sg::kAttentionTile;
     sg::AttentionSplit s = sg::attention_split(1, 16, false, 2048);
-    check(s.splits == 1 && s.partition == 256, "a short context is one partition");
-    s = sg::attention_split(257, 16, false, 2048);
-    check(s.splits == 2 && s.partition == 256 && covers(s, 257), "257 positions take two partitions");
-    s = sg::attention_split(1100, 16, true, 2048);
-    check(s.splits == 8 && s.partition == 256 && covers(s, 1100), "graph splits round up to a power of two");
+    check(s.splits == 1 && s.partition == T, "a short context is one partition");
+    s = sg::attention_split(T + 1, 16, false, 2048);
+    check(s.splits == 2 && s.partition == T && covers(s, T + 1), "one position past a tile takes two partitions");
+    s = sg::attention_split(5 * T - 3, 16, true, 2048);
+    check(s.splits == 8 && s.partition == T && covers(s, 5 * T - 3), "graph splits round up to a power of two");
+    s = sg::attention_split(17 * T, 16, true, 2048);
+    check(s.splits == 16 && s.partition == 2048 / 16 && covers(s, 2048), "past 16 tiles the largest graph shape covers the model's context");
     s = sg::attention_split(5000, 16, true, 131072);
     check(s.splits == 16 && s.partition == 8192 && covers(s, 131072), "the largest graph shape covers the whole context");
     s = sg::attention_split(3000, 2, false, 131072);
