@@ -20,7 +20,7 @@ constexpr int kThreads = 512;
 constexpr int kWarps = kThreads / 32;
 
 struct Shared {
-    double hist[256];
+    double hist[kWarps][256];  // one histogram per warp: 32 threads, not 512, contend for a bin's atomic add
     double dscratch[32];
     unsigned long long uscratch[32];
     double before;
@@ -117,21 +117,30 @@ __device__ bool radix_select(const float *w, int begin, int end, Quantity quanti
                              Cut *out) {
     uint32_t prefix = 0, mask = 0;
     double before = 0.0;
+    double *mine_hist = sh.hist[threadIdx.x >> 5];
     for (int shift = 24; shift >= 0; shift -= 8) {
-        for (int b = threadIdx.x; b < 256; b += blockDim.x) sh.hist[b] = 0.0;
+        for (int b = threadIdx.x; b < kWarps * 256; b += blockDim.x) (&sh.hist[0][0])[b] = 0.0;
         __syncthreads();
+        // Logits of one step share few top digits, so a single histogram would serialise the whole block on a
+        // handful of bins (shared double adds are compare-and-swap loops); per-warp ones are summed after.
         for (int i = begin; i < end; ++i) {
             const uint32_t k = rank_key(w[i]);
             if ((k & mask) != prefix) continue;
             const double q = quantity(i, k);
-            if (q > 0.0) atomicAdd(&sh.hist[(k >> shift) & 255u], q);
+            if (q > 0.0) atomicAdd(&mine_hist[(k >> shift) & 255u], q);
+        }
+        __syncthreads();
+        for (int b = threadIdx.x; b < 256; b += blockDim.x) {
+            double total = 0.0;
+            for (int v = 0; v < kWarps; ++v) total += sh.hist[v][b];
+            sh.hist[0][b] = total;
         }
         __syncthreads();
         if (threadIdx.x == 0) {
             int digit = -1;
             double running = before;
             for (int d = 0; d < 256; ++d) {
-                const double h = sh.hist[d];
+                const double h = sh.hist[0][d];
                 if (!(h > 0.0)) continue;
                 const double next = running + h;
                 if (Strict ? next > target : next >= target) {
@@ -196,7 +205,12 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
     const int per_thread = (vocab + kThreads - 1) / kThreads;
     const int begin = min(vocab, tid * per_thread), end = min(vocab, begin + per_thread);
 
-    for (int i = begin; i < end; ++i) w[i] = raw[i];
+    // Plain greedy (no penalties) needs no working copy: the argmax reads the logits directly, strided so that a
+    // warp's loads are coalesced (ties are broken by the packed id, so the order of the scan does not matter).
+    const bool greedy = rq.temperature == 0.0f || rq.top_k == 1;
+    const bool plain_greedy = greedy && rq.history_length <= 0;
+    if (!plain_greedy)
+        for (int i = begin; i < end; ++i) w[i] = raw[i];
     if (rq.history_length > 0) {
         const int32_t *h = history + rq.history_offset;
         for (int i = tid; i < rq.history_length; i += kThreads) atomicAdd(&count[h[i]], 1);
@@ -215,15 +229,22 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
     __syncthreads();
 
     unsigned long long best = ~0ull;
-    for (int i = begin; i < end; ++i) {
-        const unsigned long long p = packed(rank_key(w[i]), i);
-        best = p < best ? p : best;
+    if (plain_greedy) {
+        for (int i = tid; i < vocab; i += kThreads) {
+            const unsigned long long p = packed(rank_key(raw[i]), i);
+            best = p < best ? p : best;
+        }
+    } else {
+        for (int i = begin; i < end; ++i) {
+            const unsigned long long p = packed(rank_key(w[i]), i);
+            best = p < best ? p : best;
+        }
     }
     best = block_extreme<false>(best, sh);
     const int argmax = static_cast<int>(best & 0xffffffffu);
     int chosen = argmax;
 
-    if (!(rq.temperature == 0.0f || rq.top_k == 1)) {
+    if (!greedy) {
         const double max_logit = w[argmax];
         const double inv_temperature = 1.0 / static_cast<double>(rq.temperature);
         const bool top_k = rq.top_k > 0 && rq.top_k < vocab;
