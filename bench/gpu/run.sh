@@ -10,7 +10,10 @@
 # Prints a summary and the benchmark table last; logs go to $OUT (or .gpu-out). Stays within 8 minutes: each
 # step has a time limit cut to what is left. Prepare first, here:  bash bench/gpu/prepare.sh
 # then (device tool, repository root, carry [".gpu-carry"]):          bash bench/gpu/run.sh
+# Rehearsal without a GPU (see prepare.sh): bash bench/gpu/prepare.sh --rehearse && bash bench/gpu/run.sh --rehearse
 set -uo pipefail
+REHEARSE=0
+[ "${1:-}" = "--rehearse" ] && REHEARSE=1
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CARRY=$ROOT/.gpu-carry
@@ -43,38 +46,59 @@ run_step() {
   return $rc
 }
 
-# ---- 1. environment -------------------------------------------------------------------------------------------
-say "environment"
-[ -d "$CARRY" ] || fatal ".gpu-carry is missing: run bench/gpu/prepare.sh on the development machine and carry .gpu-carry"
-command -v nvidia-smi >/dev/null || fatal "nvidia-smi not found: not a GPU machine?"
-timeout 30 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv || fatal "nvidia-smi cannot talk to the GPU"
-nproc; uname -r
-CUBLAS_DIR=""
-for d in ${STREAMGATE_CUBLAS_DIR:-} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
-         $(python3 - <<'PY' 2>/dev/null
+# The GPU machine: the device, cuBLAS (put on LD_LIBRARY_PATH), Java and compute-sanitizer.
+gpu_environment() {
+  command -v nvidia-smi >/dev/null || fatal "nvidia-smi not found: not a GPU machine?"
+  timeout 30 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv || fatal "nvidia-smi cannot talk to the GPU"
+  nproc; uname -r
+  CUBLAS_DIR=""
+  for d in ${STREAMGATE_CUBLAS_DIR:-} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
+           $(python3 - <<'PY' 2>/dev/null
 import importlib.util, os
 spec = importlib.util.find_spec("nvidia")  # pip's CUDA wheels: nvidia/cublas/lib (12) or nvidia/cu13/lib (13)
 for p in (spec.submodule_search_locations or []) if spec else []:
     for sub in ("cu13", "cublas", "cu12"): print(os.path.join(p, sub, "lib"))
 PY
-); do
-  if [ -e "$d/libcublas.so.13" ] || [ -e "$d/libcublas.so.12" ]; then CUBLAS_DIR=$d; break; fi
-done
-if [ -z "$CUBLAS_DIR" ]; then
-  found=$(find /usr /opt -name 'libcublas.so.1[23]' 2>/dev/null | head -1)
-  [ -n "$found" ] && CUBLAS_DIR=$(dirname "$found")
+  ); do
+    if [ -e "$d/libcublas.so.13" ] || [ -e "$d/libcublas.so.12" ]; then CUBLAS_DIR=$d; break; fi
+  done
+  if [ -z "$CUBLAS_DIR" ]; then
+    found=$(find /usr /opt -name 'libcublas.so.1[23]' 2>/dev/null | head -1)
+    [ -n "$found" ] && CUBLAS_DIR=$(dirname "$found")
+  fi
+  [ -n "$CUBLAS_DIR" ] || fatal "no libcublas.so.13 (or .12) on this machine"
+  export LD_LIBRARY_PATH="$CUBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "cuBLAS: $(ls "$CUBLAS_DIR"/libcublas.so.1* | head -2 | tr '\n' ' ')"
+  JAVA=""
+  if command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$(command -v java); fi
+  [ -z "$JAVA" ] && [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
+  [ -n "$JAVA" ] && "$JAVA" -version 2>&1 | head -1 || echo "no Java 21+: the JUnit step will not run"
+  SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /opt/nvidia/*/compute-sanitizer /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1 || true)
+  echo "compute-sanitizer: ${SANITIZER:-not found}"
+  command -v nvcc >/dev/null && nvcc --version | tail -2 | head -1
+  record "environment" "$(timeout 30 nvidia-smi --query-gpu=name --format=csv,noheader | head -1), cuBLAS in $CUBLAS_DIR"
+}
+
+# ---- 1. environment -------------------------------------------------------------------------------------------
+say "environment"
+[ -d "$CARRY" ] || fatal ".gpu-carry is missing: run bench/gpu/prepare.sh on the development machine and carry .gpu-carry"
+if [ -f "$CARRY/payload.tar.gz" ]; then
+  tar -xzf "$CARRY/payload.tar.gz" -C "$CARRY" || fatal "cannot unpack .gpu-carry/payload.tar.gz"
 fi
-[ -n "$CUBLAS_DIR" ] || fatal "no libcublas.so.13 (or .12) on this machine"
-export LD_LIBRARY_PATH="$CUBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-echo "cuBLAS: $(ls "$CUBLAS_DIR"/libcublas.so.1* | head -2 | tr '\n' ' ')"
-JAVA=""
-if command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$(command -v java); fi
-[ -z "$JAVA" ] && [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
-[ -n "$JAVA" ] && "$JAVA" -version 2>&1 | head -1 || echo "no Java 21+: the JUnit step will not run"
-SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /opt/nvidia/*/compute-sanitizer /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1 || true)
-echo "compute-sanitizer: ${SANITIZER:-not found}"
-command -v nvcc >/dev/null && nvcc --version | tail -2 | head -1
-record "environment" "$(timeout 30 nvidia-smi --query-gpu=name --format=csv,noheader | head -1), cuBLAS in $CUBLAS_DIR"
+if [ -f "$CARRY/REHEARSAL" ] && [ $REHEARSE = 0 ]; then
+  fatal ".gpu-carry holds the emulator build of a rehearsal: run bench/gpu/prepare.sh (without --rehearse) first"
+fi
+if [ $REHEARSE = 1 ]; then
+  [ -f "$CARRY/REHEARSAL" ] || fatal "--rehearse needs .gpu-carry from bench/gpu/prepare.sh --rehearse"
+  record "environment" "REHEARSAL on the host SIMT emulator: no GPU, the numbers mean nothing"
+else
+  gpu_environment
+fi
+if [ -z "${JAVA:-}" ]; then
+  JAVA=""
+  [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
+fi
+SANITIZER=${SANITIZER:-}
 
 # ---- 2. native binaries ---------------------------------------------------------------------------------------
 BIN=$CARRY/native
@@ -90,6 +114,8 @@ probe() {
 probe "$BIN"; rc=$?
 if [ $rc -eq 3 ]; then
   fatal "the CUDA backend cannot run on this machine (see above)"
+elif [ $rc -ne 0 ] && [ $REHEARSE = 1 ]; then
+  fatal "the carried emulator build does not run here"
 elif [ $rc -eq 0 ]; then
   record "native binaries" "carried (built on the development machine)"
 else
@@ -105,10 +131,18 @@ fi
 TAIL_LINES=6 run_step native-host-tests "$(budget 60 300)" bash -c "'$BIN/engine_native_test' && '$BIN/device_plan_test'"
 
 # ---- 3. kernel harness ----------------------------------------------------------------------------------------
-TAIL_LINES=80 run_step kernel-check "$(budget 150 240)" "$BIN/sg_cuda_check"
+CHECK_ARGS=(); [ $REHEARSE = 1 ] && CHECK_ARGS=(--quick)
+TAIL_LINES=80 run_step kernel-check "$(budget 150 240)" "$BIN/sg_cuda_check" "${CHECK_ARGS[@]}"
 
 # ---- 4. benchmark ---------------------------------------------------------------------------------------------
-TAIL_LINES=25 run_step benchmark "$(budget 150 120)" "$BIN/sg_gpu_bench" --concurrency 1,64,256 --prompt 128 --gen 128
+BENCH_ARGS=(--concurrency 1,64,256 --prompt 128 --gen 128)
+# The rehearsal's toy shape: the emulator runs a kernel thread by thread on the CPU.
+if [ $REHEARSE = 1 ]; then
+  BENCH_ARGS=(--concurrency 1,4 --prompt 16 --gen 8 --hidden 256 --layers 2 --heads 8 --kv-heads 2 --intermediate 512
+              --vocab 1000 --graphs 8)
+  export SG_EMU_DEVICE_MEMORY_MB=512
+fi
+TAIL_LINES=25 run_step benchmark "$(budget 150 120)" "$BIN/sg_gpu_bench" "${BENCH_ARGS[@]}"
 BENCH_TABLE=$(sed -n '/^sg_gpu_bench results/,$p' "$LOGS/benchmark.log")
 # The backend falls back to eager decode steps when a graph capture fails: say so, the table would not.
 if [ ! -f "$LOGS/benchmark.log" ]; then
@@ -130,7 +164,9 @@ else
 fi
 
 # ---- 6. compute-sanitizer -------------------------------------------------------------------------------------
-if [ -n "$SANITIZER" ]; then
+if [ $REHEARSE = 1 ]; then
+  record "compute-sanitizer" "SKIPPED (rehearsal: it needs a GPU)"
+elif [ -n "$SANITIZER" ]; then
   TAIL_LINES=20 run_step compute-sanitizer "$(budget 150 5)" "$SANITIZER" --tool memcheck --error-exitcode 9 --print-limit 20 \
     "$BIN/sg_cuda_check" --quick
 else

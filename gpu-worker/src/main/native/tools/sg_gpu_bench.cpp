@@ -82,7 +82,11 @@ void fill(std::vector<uint16_t> &v, float scale, bool ones, uint64_t seed) {
 double copy_bandwidth() {
     const size_t bytes = 2ull << 30;
     void *a = nullptr, *b = nullptr;
-    if (cudaMalloc(&a, bytes) != cudaSuccess || cudaMalloc(&b, bytes) != cudaSuccess) return 0;
+    if (cudaMalloc(&a, bytes) != cudaSuccess || cudaMalloc(&b, bytes) != cudaSuccess) {
+        cudaFree(a);
+        cudaGetLastError();  // a refused allocation must not surface as the engine's next launch error
+        return 0;
+    }
     cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
     cudaEvent_t start, stop;
     cudaEventCreate(&start);
@@ -178,6 +182,8 @@ int main(int argc, char **argv) {
     p.kv_num_blocks = 0;  // sized from free device memory
     p.max_batch_tokens = o.budget;
     p.cuda_graph_max_batch = o.graphs;
+    // Before the engine: its KV pool then takes most of what is free.
+    const double copy_bw = copy_bandwidth();
     sg_engine *engine = nullptr;
     const double t_load = now();
     if (sg_engine_create(&c, tensors.data(), static_cast<int32_t>(tensors.size()), &p, &engine) != SG_OK) {
@@ -191,7 +197,6 @@ int main(int argc, char **argv) {
     const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
     cudaDeviceProp props{};
     cudaGetDeviceProperties(&props, 0);
-    const double copy_bw = copy_bandwidth();
     const double kv_bytes_per_token = 2.0 * o.layers * o.kv_heads * head_dim * 2;
     std::printf("sg_gpu_bench: %s on %s; model hidden %d, %d layers, %d/%d heads, intermediate %d, vocab %d: %.2f GB of "
                 "bf16 weights read per step\n", sg_engine_backend_name(engine), props.name, o.hidden, o.layers, o.heads,
@@ -216,7 +221,8 @@ int main(int argc, char **argv) {
         std::vector<int> cached(n, 0), generated(n, 0);
         std::vector<double> first_token(n, 0);
         for (int s = 0; s < n; ++s) {
-            for (int i = 0; i < o.prompt; ++i) tokens[s].push_back(1 + (s * 7919 + i * 104729 + round * 31) % (o.vocab - 1));
+            for (int i = 0; i < o.prompt; ++i)  // warm-up rounds are negative: the salt must not be
+                tokens[s].push_back(1 + (s * 7919 + i * 104729 + (round + rounds) * 31) % (o.vocab - 1));
             for (int b = 0; b < blocks_per_seq; ++b) tables[s].push_back(s * blocks_per_seq + b);
         }
         std::vector<sg_batch_entry> batch;
