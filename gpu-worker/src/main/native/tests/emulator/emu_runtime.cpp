@@ -118,7 +118,7 @@ struct Block {
     size_t scheduler_stack_size = 0;
     std::vector<uint64_t> slots[2];  // warp exchange values, [warp * 32 + lane]
     int or_pending = 0, or_result = 0;
-    std::vector<unsigned char> *shared = nullptr;
+    unsigned char *shared = nullptr;  // this launch's dynamic shared memory, exactly as large as asked
 };
 
 // One stack region per OS thread, with a guard page under each stack so an overflow faults.
@@ -144,7 +144,6 @@ thread_local Block *tl_block = nullptr;
 thread_local std::unique_ptr<Stacks> tl_stacks;
 
 [[maybe_unused]] const void *tl_stacks_bottom(int i) { return tl_stacks->top(i) - kStackBytes; }
-thread_local std::vector<unsigned char> tl_shared;
 
 [[noreturn]] void fault(const Block &b, const Fiber *f, const std::string &what) {
     std::fprintf(stderr, "sg_emu: kernel %s, block (%u,%u,%u)", b.kernel, b.block_idx.x, b.block_idx.y, b.block_idx.z);
@@ -376,7 +375,7 @@ uint3 block_idx() { return tl_block->block_idx; }
 dim3 block_dim() { return tl_block->block_dim; }
 dim3 grid_dim() { return tl_block->grid_dim; }
 int lane_id() { return tl_block->current->linear & 31; }
-unsigned char *dynamic_shared() { return tl_block->shared->data(); }
+unsigned char *dynamic_shared() { return tl_block->shared; }
 
 void sync_block() { wait(State::kAtBarrier); }
 
@@ -431,14 +430,16 @@ void launch(const void *kernel, const char *name, dim3 grid, dim3 block, size_t 
         b.block_dim = block;
         b.grid_dim = grid;
         b.threads = static_cast<int>(threads);
-        b.shared = &tl_shared;
+        // Its own allocation of the size asked for, so that AddressSanitizer (when built in) sees an overrun.
+        const std::unique_ptr<unsigned char[]> shared(new unsigned char[std::max<size_t>(shared_bytes, 1)]);
+        b.shared = shared.get();
         Block *outer = tl_block;
         tl_block = &b;
         for (unsigned z = 0; z < grid.z; ++z)
             for (unsigned y = 0; y < grid.y; ++y)
                 for (unsigned x = 0; x < grid.x; ++x) {
                     b.block_idx = uint3{x, y, z};
-                    tl_shared.assign(std::max<size_t>(shared_bytes, 16), 0xff);
+                    std::memset(b.shared, 0xff, shared_bytes);
                     run_block(b, rng);
                 }
         tl_block = outer;
@@ -532,8 +533,8 @@ cudaError_t cudaMalloc(void **p, size_t bytes) {
     if (sg_emu::refuse_while_capturing() != cudaSuccess) return cudaErrorStreamCaptureUnsupported;
     std::lock_guard<std::mutex> lock(device().mutex);
     if (device().device_bytes + bytes > device().total_bytes) return sg_emu::record_error(cudaErrorMemoryAllocation);
-    void *memory = std::aligned_alloc(256, (std::max<size_t>(bytes, 1) + 255) / 256 * 256);
-    if (memory == nullptr) return sg_emu::record_error(cudaErrorMemoryAllocation);
+    void *memory = nullptr;  // 256-byte aligned as cudaMalloc's, and no larger than asked, so overruns are real ones
+    if (posix_memalign(&memory, 256, std::max<size_t>(bytes, 1)) != 0) return sg_emu::record_error(cudaErrorMemoryAllocation);
     std::memset(memory, 0xff, bytes);  // what was never written reads as NaN / -1
     device().allocations[reinterpret_cast<uintptr_t>(memory)] = {bytes, sg_emu::Side::kDevice};
     device().device_bytes += bytes;
@@ -542,8 +543,8 @@ cudaError_t cudaMalloc(void **p, size_t bytes) {
 }
 
 cudaError_t cudaMallocHost(void **p, size_t bytes) {
-    void *memory = std::aligned_alloc(256, (std::max<size_t>(bytes, 1) + 255) / 256 * 256);
-    if (memory == nullptr) return sg_emu::record_error(cudaErrorMemoryAllocation);
+    void *memory = nullptr;
+    if (posix_memalign(&memory, 256, std::max<size_t>(bytes, 1)) != 0) return sg_emu::record_error(cudaErrorMemoryAllocation);
     std::lock_guard<std::mutex> lock(device().mutex);
     device().allocations[reinterpret_cast<uintptr_t>(memory)] = {bytes, sg_emu::Side::kHost};
     *p = memory;

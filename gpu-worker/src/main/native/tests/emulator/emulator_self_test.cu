@@ -164,6 +164,10 @@ int main(int argc, char **argv) {
     add_value<<<dim3(1, 70000), 1>>>(counter, 1);
     check(cudaGetLastError() == cudaErrorInvalidConfiguration, "gridDim.y above 65535 is refused");
 
+    cudaGraphExecDestroy(exec);
+    cudaGraphDestroy(graph);
+    cudaStreamDestroy(stream);
+    for (int *p : {data, sums, scans, any, counter, out}) cudaFree(p);
     std::printf("emulator_self_test: %s\n", failures == 0 ? "all passed" : "FAILED");
     return failures == 0 ? 0 : 1;
 }
