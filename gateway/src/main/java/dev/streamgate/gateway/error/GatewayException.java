@@ -79,7 +79,13 @@ public abstract sealed class GatewayException extends RuntimeException {
     }
 
     public static GatewayException unavailable(String code, String message) {
-        return new Unavailable(code, message);
+        return new Unavailable(code, message, Map.of());
+    }
+
+    /** A 503 that says when a retry can succeed, as clients and SDKs honour {@code Retry-After} on a 503 too. */
+    public static GatewayException unavailable(String code, String message, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new Unavailable(code, message, Map.of("Retry-After", Long.toString(seconds)));
     }
 
     public static GatewayException internal(String message, Throwable cause) {
@@ -123,8 +129,8 @@ public abstract sealed class GatewayException extends RuntimeException {
 
     /** 503: a dependency the gateway needs (database, routing) is not available. */
     public static final class Unavailable extends GatewayException {
-        private Unavailable(String code, String message) {
-            super(503, "server_error", code, null, message, Map.of(), null);
+        private Unavailable(String code, String message, Map<String, String> headers) {
+            super(503, "server_error", code, null, message, headers, null);
         }
     }
 

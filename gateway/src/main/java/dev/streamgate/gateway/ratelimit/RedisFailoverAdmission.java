@@ -1,6 +1,7 @@
 package dev.streamgate.gateway.ratelimit;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
@@ -25,6 +26,7 @@ final class RedisFailoverAdmission implements Admission, AutoCloseable {
     private final RedisFailurePolicy policy;
     private final CircuitBreaker breaker;
     private final RedisOutageReporter reporter;
+    private final Duration retryInterval;
 
     /** {@code local} is the per-instance admission for the {@code local} policy, ignored by the others. */
     RedisFailoverAdmission(TokenBucketAdmission redis, TokenBucketAdmission local, RateLimitProperties properties,
@@ -32,6 +34,7 @@ final class RedisFailoverAdmission implements Admission, AutoCloseable {
         this.redis = redis;
         this.local = local;
         this.policy = properties.redisFailurePolicy();
+        this.retryInterval = properties.redisRetryInterval();
         if (policy == RedisFailurePolicy.LOCAL && local == null) {
             throw new IllegalArgumentException("the local failure policy needs a local admission");
         }
@@ -82,8 +85,9 @@ final class RedisFailoverAdmission implements Admission, AutoCloseable {
         return switch (policy) {
             case LOCAL -> local.admit(principal, reservedTokens);
             case ALLOW -> Mono.just(UnlimitedGrant.INSTANCE);
+            // Retry-After: when the breaker next lets a request probe Redis.
             case REJECT -> Mono.error(GatewayException.unavailable("rate_limiter_unavailable",
-                    "Rate limits cannot be checked right now. Please retry shortly."));
+                    "Rate limits cannot be checked right now. Please retry shortly.", retryInterval));
         };
     }
 

@@ -150,6 +150,7 @@ class RedisFailoverIT {
         GatewayException unavailable = (GatewayException) error.get();
         assertThat(unavailable.status()).isEqualTo(503);
         assertThat(unavailable.code()).isEqualTo("rate_limiter_unavailable");
+        assertThat(unavailable.headers()).containsEntry("Retry-After", Long.toString(RETRY_INTERVAL.toSeconds()));
         assertThat(fallbacks("reject")).isEqualTo(1);
     }
 
