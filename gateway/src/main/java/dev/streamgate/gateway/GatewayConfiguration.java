@@ -1,5 +1,7 @@
 package dev.streamgate.gateway;
 
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 
 import org.springframework.context.annotation.Bean;
@@ -13,5 +15,17 @@ class GatewayConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * The one source of secrets and ids (API keys, request ids): a DRBG seeded here, at startup. The platform
+     * default reads {@code /dev/urandom} on every call, which is file I/O on an event loop for each request;
+     * once seeded, a DRBG only computes.
+     */
+    @Bean
+    SecureRandom secureRandom() throws NoSuchAlgorithmException {
+        SecureRandom random = SecureRandom.getInstance("DRBG");
+        random.nextBytes(new byte[1]);  // seeds now (DRBG seeds lazily, which would be on the first request)
+        return random;
     }
 }

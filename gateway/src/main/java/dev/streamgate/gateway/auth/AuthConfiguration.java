@@ -55,8 +55,8 @@ public class AuthConfiguration {
 
     @Bean
     ApiKeyIssuer apiKeyIssuer(ApiKeyRepository repository, TenantDirectory tenants,
-                              ApiKeyAuthenticator authenticator, ObjectProvider<Clock> clock) {
-        return new ApiKeyIssuer(repository, tenants, authenticator, clock(clock), new SecureRandom());
+                              ApiKeyAuthenticator authenticator, ObjectProvider<Clock> clock, SecureRandom random) {
+        return new ApiKeyIssuer(repository, tenants, authenticator, clock(clock), random);
     }
 
     @Bean

@@ -17,9 +17,9 @@ class ChatRoutes {
 
     @Bean
     ChatCompletionsHandler chatCompletionsHandler(Admission admission, DeploymentRouter router, SseResponder sse,
-                                                  JsonResponder json, ChatProperties properties, Clock clock) {
-        return new ChatCompletionsHandler(admission, router, sse, json, properties,
-                new RequestIds(new SecureRandom()), clock);
+                                                  JsonResponder json, ChatProperties properties, Clock clock,
+                                                  SecureRandom random) {
+        return new ChatCompletionsHandler(admission, router, sse, json, properties, new RequestIds(random), clock);
     }
 
     @Bean

@@ -17,10 +17,20 @@ final class RequestIds {
         this.random = random;
     }
 
+    // One draw of random bytes per id (usually): each byte's low 6 bits pick a character, and the two values
+    // past the alphabet are skipped, so every character stays uniform.
     String next() {
         char[] id = new char[LENGTH];
-        for (int i = 0; i < LENGTH; i++) {
-            id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        byte[] bytes = new byte[LENGTH + 8];
+        int filled = 0;
+        while (filled < LENGTH) {
+            random.nextBytes(bytes);
+            for (int i = 0; i < bytes.length && filled < LENGTH; i++) {
+                int six = bytes[i] & 0x3f;
+                if (six < ALPHABET.length) {
+                    id[filled++] = ALPHABET[six];
+                }
+            }
         }
         return "chatcmpl-" + new String(id);
     }

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.streamgate.gateway.tenancy.TenantDirectory;
@@ -59,6 +61,13 @@ class AuthWiringIT {
         @Bean
         TenantDirectory tenantDirectory() {
             return database;
+        }
+
+        @Bean
+        SecureRandom secureRandom() throws NoSuchAlgorithmException {
+            SecureRandom random = SecureRandom.getInstance("DRBG");  // seeded here, as the application's is
+            random.nextBytes(new byte[1]);
+            return random;
         }
 
         @Bean
