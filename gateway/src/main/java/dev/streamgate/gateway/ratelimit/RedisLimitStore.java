@@ -22,6 +22,7 @@ import org.redisson.api.RedissonClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Buckets in Redis through Bucket4j's Redisson proxy manager (compare-and-swap, async API only: nothing here
@@ -44,6 +45,13 @@ final class RedisLimitStore implements LimitStore {
     private final Duration timeout;
     private final ConcurrentHashMap<String, Proxy> proxies = new ConcurrentHashMap<>();
     private final Disposable proxySweeper;
+    private final Disposable warmUp;
+    /**
+     * Whether Redisson has connected once. Until then a command can block its caller: the client initialises
+     * lazily (so the gateway starts while Redis is down), and the first command waits for that connection. Those
+     * commands are sent from a thread that may block, never from an event loop.
+     */
+    private volatile boolean connected;
 
     RedisLimitStore(RedissonClient redisson, Clock clock, Duration timeout, Duration streamLease, Scheduler scheduler) {
         this.buckets = Bucket4jRedisson.casBasedBuilder(((Redisson) redisson).getCommandExecutor())
@@ -56,6 +64,12 @@ final class RedisLimitStore implements LimitStore {
         this.timeout = timeout;
         long every = PROXY_IDLE_INTERVAL.toMillis();
         this.proxySweeper = scheduler.schedulePeriodically(this::dropIdleProxies, every, every, TimeUnit.MILLISECONDS);
+        // Connects now, off the request path, so the first requests need not wait for it.
+        this.warmUp = Mono.fromCompletionStage(() -> redisson.getBucket("streamgate:warm-up").isExistsAsync())
+                .subscribeOn(Schedulers.boundedElastic())
+                .subscribe(exists -> connected = true, error -> {
+                    // Redis is down at start: the failure policy answers until it is back.
+                });
     }
 
     @Override
@@ -98,6 +112,7 @@ final class RedisLimitStore implements LimitStore {
     @Override
     public void close() {
         proxySweeper.dispose();
+        warmUp.dispose();
     }
 
     void dropIdleProxies() {
@@ -123,7 +138,11 @@ final class RedisLimitStore implements LimitStore {
     // A timed-out call detaches from a copy of the future: cancelling Bucket4j's own future could disturb its
     // batching, and the late answer is neither waited for nor reported as an error nobody handles.
     private <T> Mono<T> call(String operation, String key, Supplier<? extends CompletionStage<T>> command) {
-        return Mono.fromFuture(() -> command.get().toCompletableFuture().copy())
+        Mono<T> sent = Mono.fromFuture(() -> command.get().toCompletableFuture().copy());
+        if (!connected) {
+            sent = sent.subscribeOn(Schedulers.boundedElastic()).doOnSuccess(answer -> connected = true);
+        }
+        return sent
                 .timeout(timeout)
                 .onErrorMap(error -> new RateLimitStoreException("Redis " + operation + " on " + key + " failed: "
                         + (isTimeout(error) ? "no answer within " + timeout.toMillis() + " ms" : error), error));
