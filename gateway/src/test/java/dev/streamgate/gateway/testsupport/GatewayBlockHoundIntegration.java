@@ -1,4 +1,4 @@
-package dev.streamgate.gateway.ratelimit;
+package dev.streamgate.gateway.testsupport;
 
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -6,14 +6,22 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Redisson's internal executor runs on Netty {@code FastThreadLocalThread}s, which Netty's own integration marks
- * non-blocking; its idle workers wait for work in {@code LinkedBlockingQueue.take}. Waiting for a task is not a
- * blocking call on a request path, so it is allowed; everything that runs on those threads is still checked.
- * Found by {@link java.util.ServiceLoader}, so it applies whoever installs BlockHound.
+ * What BlockHound (installed for every gateway test by {@link BlockHoundSession}) lets through, each a wait that
+ * is not a blocking call on a request path; everything else that runs on non-blocking threads is still checked.
+ * Found by {@link java.util.ServiceLoader}.
  */
-public class RedissonBlockHoundIntegration implements BlockHoundIntegration {
+public class GatewayBlockHoundIntegration implements BlockHoundIntegration {
     @Override
     public void applyTo(BlockHound.Builder builder) {
+        // Redisson marks its own pool's threads non-blocking; idle workers wait for work in
+        // LinkedBlockingQueue.take, which is waiting for a task, not blocking one.
         builder.allowBlockingCallsInside(ThreadPoolExecutor.class.getName(), "getTask");
+        // Resilience4j records each call's outcome in its sliding window under a ReentrantLock held for a few
+        // field updates; when two event loops record at once, one parks for that long.
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        // Redisson guards its connection bookkeeping (semaphores, queues of waiting commands) with short locks,
+        // taken on its own Netty threads when connections come and go.
+        builder.allowBlockingCallsInside("org.redisson.misc.WrappedLock", "execute");
     }
 }
