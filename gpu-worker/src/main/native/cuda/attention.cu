@@ -17,8 +17,8 @@ namespace {
 
 constexpr int kThreads = 128;
 constexpr int kTile = kAttentionTile;
-constexpr int kKeyChunks = 8;
-constexpr int kHeadsPerPass = 8;  // query heads whose value sums one thread keeps in registers  // 16-byte chunks of a key row loaded together (all of a 64-dim head)
+constexpr int kKeyChunks = 8;     // 16-byte chunks of a key row loaded together (all of a 64-dim head)
+constexpr int kHeadsPerPass = 8;  // query heads whose value sums one thread keeps in registers
 
 struct SharedLayout {
     size_t row_offsets, q, acc, scores, m, l, scale, parts, bytes;
