@@ -16,7 +16,6 @@ import dev.streamgate.streaming.StreamEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
 import reactor.test.StepVerifier;
 
 /** The router over real adapters and real (fake) upstreams: retries, fallback and cancellation end to end. */
@@ -28,11 +27,6 @@ class DeploymentRouterIT {
     private FakeOpenAiUpstream primary;
     private FakeOpenAiUpstream secondary;
     private DeploymentRouter router;
-
-    @org.junit.jupiter.api.BeforeAll
-    static void catchBlockingCalls() {
-        BlockHound.install(); // a blocking call on an event loop or timer thread fails the test that made it
-    }
 
     @BeforeEach
     void start() {

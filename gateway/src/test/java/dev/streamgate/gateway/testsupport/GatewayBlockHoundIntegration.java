@@ -6,8 +6,8 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * What BlockHound (installed for every gateway test by {@link BlockHoundSession}) lets through, each a wait that
- * is not a blocking call on a request path; everything else that runs on non-blocking threads is still checked.
+ * What BlockHound (installed for every test by the streaming test-jar's BlockHoundSession) lets through, each a
+ * wait that is not a blocking call on a request path; everything else on non-blocking threads is still checked.
  * Found by {@link java.util.ServiceLoader}.
  */
 public class GatewayBlockHoundIntegration implements BlockHoundIntegration {

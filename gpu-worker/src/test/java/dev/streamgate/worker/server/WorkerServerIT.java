@@ -22,7 +22,6 @@ import dev.streamgate.worker.testsupport.Fixtures;
 import dev.streamgate.worker.testsupport.WorkerHttp;
 import dev.streamgate.worker.testsupport.WorkerHttp.Reply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
-import reactor.blockhound.BlockHound;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -43,8 +42,8 @@ class WorkerServerIT {
 
     @BeforeAll
     static void start() {
-        // Request handling runs on Netty's event loops and Reactor's parallel threads: nothing there may block.
-        BlockHound.install();
+        // Request handling runs on Netty's event loops and Reactor's parallel threads: nothing there may block
+        // (BlockHound is installed for every test of this JVM, by the streaming test-jar's BlockHoundSession).
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = WorkerServer.start("127.0.0.1", 0, registry::scrape, Clock.systemUTC());
         runtime = WorkerRuntime.builder(Fixtures.folder(MODEL)).engineFactory(ENGINES).meterRegistry(registry)

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamgate.adapters.CountingScheduler;
 import dev.streamgate.adapters.InferenceAdapterContract;
 import dev.streamgate.adapters.TestRequests;
 import dev.streamgate.adapters.spi.InferenceAdapter;
@@ -19,6 +18,7 @@ import dev.streamgate.streaming.FinishReason;
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.Usage;
 import dev.streamgate.streaming.openai.ChatMessage;
+import dev.streamgate.streaming.testsupport.CountingScheduler;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;

@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
-import reactor.blockhound.BlockHound;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
@@ -57,7 +56,6 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
 
     @BeforeAll
     static void startUpstream() {
-        BlockHound.install(); // a blocking call on an event loop or timer thread fails the test that made it
         upstream = FakeOpenAiUpstream.start();
     }
 

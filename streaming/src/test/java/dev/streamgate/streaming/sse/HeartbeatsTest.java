@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.streamgate.streaming.testsupport.CountingScheduler;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
-import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -102,73 +101,8 @@ class HeartbeatsTest {
 
         assertThat(seen).hasSize(1001).endsWith(BEAT);
         // The first deadline, one more after the tokens moved it, the one after the beat: not one per token.
-        assertThat(counting.timers).hasValueLessThanOrEqualTo(3);
+        assertThat(counting.timers()).isLessThanOrEqualTo(3);
         subscription.dispose();
-    }
-
-    /** Counts the timers an operator asks of the scheduler (directly or through a worker). */
-    private static final class CountingScheduler implements Scheduler {
-        private final Scheduler delegate;
-        private final AtomicInteger timers = new AtomicInteger();
-
-        CountingScheduler(Scheduler delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Disposable schedule(Runnable task) {
-            return delegate.schedule(task);
-        }
-
-        @Override
-        public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-            timers.incrementAndGet();
-            return delegate.schedule(task, delay, unit);
-        }
-
-        @Override
-        public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
-            timers.incrementAndGet();
-            return delegate.schedulePeriodically(task, initialDelay, period, unit);
-        }
-
-        @Override
-        public long now(TimeUnit unit) {
-            return delegate.now(unit);
-        }
-
-        @Override
-        public Worker createWorker() {
-            Worker worker = delegate.createWorker();
-            return new Worker() {
-                @Override
-                public Disposable schedule(Runnable task) {
-                    return worker.schedule(task);
-                }
-
-                @Override
-                public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-                    timers.incrementAndGet();
-                    return worker.schedule(task, delay, unit);
-                }
-
-                @Override
-                public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
-                    timers.incrementAndGet();
-                    return worker.schedulePeriodically(task, initialDelay, period, unit);
-                }
-
-                @Override
-                public void dispose() {
-                    worker.dispose();
-                }
-
-                @Override
-                public boolean isDisposed() {
-                    return worker.isDisposed();
-                }
-            };
-        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.streamgate.adapters;
+package dev.streamgate.streaming.testsupport;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,10 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
-/** A scheduler that counts the tasks given to it, to show when (and whether) work has started. */
+/**
+ * A scheduler that counts what is given to it, directly or through its workers: every task (to show when, and
+ * whether, work has started) and, among them, the timers (delayed or periodic tasks).
+ */
 public final class CountingScheduler implements Scheduler {
     private final Scheduler delegate;
     private final AtomicLong tasks = new AtomicLong();
+    private final AtomicLong timers = new AtomicLong();
 
     public CountingScheduler(Scheduler delegate) {
         this.delegate = delegate;
@@ -17,6 +21,10 @@ public final class CountingScheduler implements Scheduler {
 
     public long tasks() {
         return tasks.get();
+    }
+
+    public long timers() {
+        return timers.get();
     }
 
     @Override
@@ -27,13 +35,13 @@ public final class CountingScheduler implements Scheduler {
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-        tasks.incrementAndGet();
+        countTimer();
         return delegate.schedule(task, delay, unit);
     }
 
     @Override
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
-        tasks.incrementAndGet();
+        countTimer();
         return delegate.schedulePeriodically(task, initialDelay, period, unit);
     }
 
@@ -54,8 +62,14 @@ public final class CountingScheduler implements Scheduler {
 
             @Override
             public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-                tasks.incrementAndGet();
+                countTimer();
                 return worker.schedule(task, delay, unit);
+            }
+
+            @Override
+            public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+                countTimer();
+                return worker.schedulePeriodically(task, initialDelay, period, unit);
             }
 
             @Override
@@ -68,5 +82,10 @@ public final class CountingScheduler implements Scheduler {
                 return worker.isDisposed();
             }
         };
+    }
+
+    private void countTimer() {
+        tasks.incrementAndGet();
+        timers.incrementAndGet();
     }
 }
