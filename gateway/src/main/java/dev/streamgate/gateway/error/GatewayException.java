@@ -69,8 +69,7 @@ public abstract sealed class GatewayException extends RuntimeException {
     public static GatewayException rateLimited(String code, String message, Duration retryAfter,
                                                Map<String, String> rateLimitHeaders) {
         var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        headers.put("Retry-After", Long.toString(seconds));
+        headers.put("Retry-After", retryAfterSeconds(retryAfter));
         return new RateLimited(code, message, headers);
     }
 
@@ -84,8 +83,12 @@ public abstract sealed class GatewayException extends RuntimeException {
 
     /** A 503 that says when a retry can succeed, as clients and SDKs honour {@code Retry-After} on a 503 too. */
     public static GatewayException unavailable(String code, String message, Duration retryAfter) {
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        return new Unavailable(code, message, Map.of("Retry-After", Long.toString(seconds)));
+        return new Unavailable(code, message, Map.of("Retry-After", retryAfterSeconds(retryAfter)));
+    }
+
+    // Retry-After takes whole seconds: rounded up, and at least 1 so that a client never retries at once.
+    private static String retryAfterSeconds(Duration retryAfter) {
+        return Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
     }
 
     public static GatewayException internal(String message, Throwable cause) {
