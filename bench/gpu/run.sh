@@ -23,6 +23,7 @@ START=$(date +%s)
 DEADLINE=$((START + ${SG_RUN_SECONDS:-470}))
 RESULTS=()
 BENCH_TABLE=""
+JAVA=""
 
 say() { printf '\n==== %s (%ds)\n' "$*" $(( $(date +%s) - START )); }
 record() { RESULTS+=("$(printf '%-34s %s' "$1" "$2")"); }
@@ -46,7 +47,7 @@ run_step() {
   return $rc
 }
 
-# The GPU machine: the device, cuBLAS (put on LD_LIBRARY_PATH), Java and compute-sanitizer.
+# The GPU machine: the device, cuBLAS (put on LD_LIBRARY_PATH), its own Java and compute-sanitizer.
 gpu_environment() {
   command -v nvidia-smi >/dev/null || fatal "nvidia-smi not found: not a GPU machine?"
   timeout 30 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv || fatal "nvidia-smi cannot talk to the GPU"
@@ -69,10 +70,7 @@ PY
   [ -n "$CUBLAS_DIR" ] || fatal "no libcublas.so.13 (or .12) on this machine"
   export LD_LIBRARY_PATH="$CUBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   echo "cuBLAS: $(ls "$CUBLAS_DIR"/libcublas.so.1* | head -2 | tr '\n' ' ')"
-  JAVA=""
   if command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$(command -v java); fi
-  [ -z "$JAVA" ] && [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
-  [ -n "$JAVA" ] && "$JAVA" -version 2>&1 | head -1 || echo "no Java 21+: the JUnit step will not run"
   SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /opt/nvidia/*/compute-sanitizer /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -1 || true)
   echo "compute-sanitizer: ${SANITIZER:-not found}"
   command -v nvcc >/dev/null && nvcc --version | tail -2 | head -1
@@ -94,10 +92,9 @@ if [ $REHEARSE = 1 ]; then
 else
   gpu_environment
 fi
-if [ -z "${JAVA:-}" ]; then
-  JAVA=""
-  [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
-fi
+# The machine's Java 21+ if it has one (found above), else the carried runtime.
+[ -z "$JAVA" ] && [ -x "$CARRY/jre/bin/java" ] && JAVA=$CARRY/jre/bin/java
+[ -n "$JAVA" ] && "$JAVA" -version 2>&1 | head -1 || echo "no Java 21+: the JUnit step will not run"
 SANITIZER=${SANITIZER:-}
 
 # ---- 2. native binaries ---------------------------------------------------------------------------------------
