@@ -19,6 +19,31 @@ __device__ __forceinline__ float2 bf16x2_to_float2(uint32_t word) {
     return make_float2(__uint_as_float(word << 16), __uint_as_float(word & 0xffff0000u));
 }
 
+// Programmatic dependent launch (launch.cuh). A kernel launched programmatically may start while the kernel
+// before it on the stream is still running. pdl_enter() waits until that kernel has finished and its writes are
+// visible (griddepcontrol.wait), then lets the next kernel on the stream start launching. Every kernel calls it
+// in every thread before it touches memory another kernel reads or writes; only constant inputs (the weights)
+// may be read before it. Because every kernel waits, a kernel that has finished implies that all before it
+// have, which keeps the whole chain ordered. Without a programmatic launch both instructions do nothing.
+__device__ __forceinline__ void pdl_enter() {
+#if defined(SG_EMULATOR)
+    ::sg_emu::grid_dependency_wait();
+#elif defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
+// Asks for the 128-byte line at p to be brought into L2; a hint that never faults on the device (the emulator
+// still insists that p lies in a device allocation).
+__device__ __forceinline__ void prefetch_l2(const void *p) {
+#if defined(SG_EMULATOR)
+    ::sg_emu::prefetch(p);
+#elif defined(__CUDA_ARCH__)
+    asm volatile("prefetch.global.L2 [%0];" ::"l"(p));
+#endif
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);

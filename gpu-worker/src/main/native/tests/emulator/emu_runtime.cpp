@@ -102,10 +102,12 @@ struct Fiber {
     uint3 idx{};
     int linear = 0;
     unsigned exchanges = 0;  // warp exchanges so far: their parity picks the slot buffer
+    bool waited = false;     // reached grid_dependency_wait()
 };
 
 struct Block {
     const char *kernel = "";
+    bool programmatic = false;
     const std::function<void()> *body = nullptr;
     uint3 block_idx{};
     dim3 block_dim, grid_dim;
@@ -182,6 +184,11 @@ void to_scheduler(Block &b, Fiber *f) {
     __sanitizer_finish_switch_fiber(nullptr, &b->scheduler_stack_bottom, &b->scheduler_stack_size);
 #endif
     (*b->body)();
+    // A thread that exits without waiting could let its grid finish before the kernel it depends on, and the
+    // kernel after it, which waits only for this one, would then read unfinished results.
+    if (b->programmatic && !b->current->waited)
+        fault(*b, b->current, "a programmatically launched kernel's thread exited without waiting for the previous "
+                              "kernel (pdl_enter)");
     b->current->state = State::kDone;
     to_scheduler(*b, nullptr);
     std::abort();  // a finished fiber is never resumed
@@ -379,6 +386,12 @@ unsigned char *dynamic_shared() { return tl_block->shared; }
 
 void sync_block() { wait(State::kAtBarrier); }
 
+void grid_dependency_wait() { tl_block->current->waited = true; }
+
+void prefetch(const void *p) {
+    if (!is_device_range(p, 1)) fault(*tl_block, tl_block->current, "L2 prefetch of an address outside device memory");
+}
+
 int sync_block_or(int predicate) {
     tl_block->or_pending |= predicate != 0;
     wait(State::kAtBarrier);
@@ -400,7 +413,7 @@ uint64_t exchange(uint64_t mine, int source) {
 }
 
 void launch(const void *kernel, const char *name, dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
-            std::function<void()> body) {
+            bool programmatic, std::function<void()> body) {
     const unsigned long long threads = static_cast<unsigned long long>(block.x) * block.y * block.z;
     int shared_limit = 48 * 1024;
     {
@@ -421,11 +434,12 @@ void launch(const void *kernel, const char *name, dim3 grid, dim3 block, size_t 
         record_error(cudaErrorInvalidValue);
         return;
     }
-    auto run = [name, grid, block, shared_bytes, threads, body = std::move(body)] {
+    auto run = [name, grid, block, shared_bytes, threads, programmatic, body = std::move(body)] {
         static std::atomic<uint64_t> launches{0};
         std::mt19937_64 rng(seed() * 0x9e3779b97f4a7c15ull + launches++);
         Block b;
         b.kernel = name;
+        b.programmatic = programmatic;
         b.body = &body;
         b.block_dim = block;
         b.grid_dim = grid;

@@ -3,13 +3,16 @@
 // on what the GPU would hang on or leave undefined. Written as CUDA, built only for the emulator.
 //   emulator_self_test                 the behaviour checks; exit 0 when all pass
 //   emulator_self_test --fault NAME    runs one faulty kernel, which must stop the process (CTest expects the
-//                                      emulator's message): exited-lane, divergent-barrier
+//                                      emulator's message): exited-lane, divergent-barrier, missing-pdl-wait,
+//                                      stray-prefetch
 #include <cuda_runtime.h>
 
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "device_utils.cuh"  // the backend's PDL and prefetch helpers, as the kernels use them
 
 namespace {
 
@@ -65,17 +68,39 @@ __global__ void divergent_barrier(int *out) {
     }
 }
 
+__global__ void waits_then_adds(int *p, int v) {
+    sg::cuda::prefetch_l2(p);
+    sg::cuda::pdl_enter();
+    p[threadIdx.x] += v;
+}
+
+// Only some threads wait: the others could let the grid finish before the kernel it depends on.
+__global__ void partly_waits(int *p) {
+    if (threadIdx.x >= 16) return;
+    sg::cuda::pdl_enter();
+    p[threadIdx.x] += 1;
+}
+
+__global__ void prefetches(const int *p) {
+    sg::cuda::prefetch_l2(p);
+    sg::cuda::pdl_enter();
+}
+
 std::vector<int> download(const int *d, size_t n) {
     std::vector<int> h(n);
     cudaMemcpy(h.data(), d, n * sizeof(int), cudaMemcpyDeviceToHost);
     return h;
 }
 
+int host_ints[64];
+
 int fault(const std::string &name) {
     int *d = nullptr;
     cudaMalloc(&d, 64 * sizeof(int));
     if (name == "exited-lane") exchange_after_exit<<<1, 32>>>(d);
     else if (name == "divergent-barrier") divergent_barrier<<<1, 32>>>(d);
+    else if (name == "missing-pdl-wait") ::sg_emu::launcher(partly_waits, "partly_waits", 1, 32, 0, nullptr, true)(d);
+    else if (name == "stray-prefetch") ::sg_emu::launcher(prefetches, "prefetches", 1, 32)(host_ints);
     else return 2;
     cudaDeviceSynchronize();
     std::printf("the faulty kernel %s ran to its end\n", name.c_str());
@@ -158,6 +183,14 @@ int main(int argc, char **argv) {
     bool rotated_ok = cudaGetLastError() == cudaSuccess;
     for (int i = 0; i < 128; ++i) rotated_ok &= rotated[i] == (i + 1) % 128;
     check(rotated_ok, "with the attribute raised, the launch runs and dynamic shared memory is block-wide");
+
+    cudaMemset(counter, 0, 32 * sizeof(int));
+    ::sg_emu::launcher(waits_then_adds, "waits_then_adds", 1, 32, 0, stream, true)(counter, 5);
+    partly_waits<<<1, 32, 0, stream>>>(counter);  // a plain launch needs no wait
+    cudaStreamSynchronize(stream);
+    const std::vector<int> added = download(counter, 32);
+    check(cudaGetLastError() == cudaSuccess && added[0] == 6 && added[31] == 5,
+          "a programmatic launch whose threads all wait runs; a plain one need not wait");
 
     reverse_block<<<1, 2048>>>(data);
     check(cudaGetLastError() == cudaErrorInvalidConfiguration, "a block of more than 1024 threads is refused");

@@ -7,6 +7,8 @@
 // shuffled order between barriers, which exposes many but not all such races), and anything about nvcc's code.
 #pragma once
 
+#define SG_EMULATOR 1  // device code with an emulator branch (device_utils.cuh, launch.cuh) takes it
+
 // Before the CUDA headers, whose host_defines.h leaves an already defined execution-space keyword alone.
 #define __host__
 #define __device__
@@ -40,15 +42,21 @@ void sync_warp();
 uint64_t exchange(uint64_t mine, int source);
 int lane_id();
 unsigned char *dynamic_shared();
+// griddepcontrol.wait: records that the calling thread waited (a programmatic launch requires it of every thread).
+void grid_dependency_wait();
+// An L2 prefetch: a hint on the device, but its address must still lie in a device allocation.
+void prefetch(const void *p);
 
 // Runs `work` on the stream now, or records it into the graph the stream is capturing.
 void enqueue(cudaStream_t stream, std::function<void()> work);
 // Whether [p, p + bytes) lies inside one device allocation.
 bool is_device_range(const void *p, size_t bytes);
 
-// Runs `body` as every thread of the grid (or records it into the graph the stream is capturing).
+// Runs `body` as every thread of the grid (or records it into the graph the stream is capturing). Kernels run
+// one after another, so a programmatic launch runs like any other; what it adds is the check that every thread
+// reached grid_dependency_wait() before it exited.
 void launch(const void *kernel, const char *name, dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t stream,
-            std::function<void()> body);
+            bool programmatic, std::function<void()> body);
 
 template <class... P>
 struct Launcher {
@@ -57,21 +65,22 @@ struct Launcher {
     dim3 grid, block;
     size_t shared_bytes;
     cudaStream_t stream;
+    bool programmatic;
 
     // The arguments are converted to the kernel's parameter types once, as a launch copies them.
     template <class... A>
     void operator()(A &&...args) const {
         auto params = std::make_shared<std::tuple<std::decay_t<P>...>>(std::forward<A>(args)...);
         auto k = kernel;
-        launch(reinterpret_cast<const void *>(kernel), name, grid, block, shared_bytes, stream,
+        launch(reinterpret_cast<const void *>(kernel), name, grid, block, shared_bytes, stream, programmatic,
                [k, params] { std::apply(k, *params); });
     }
 };
 
 template <class... P>
 Launcher<P...> launcher(void (*kernel)(P...), const char *name, dim3 grid, dim3 block, size_t shared_bytes = 0,
-                        cudaStream_t stream = nullptr) {
-    return Launcher<P...>{kernel, name, grid, block, shared_bytes, stream};
+                        cudaStream_t stream = nullptr, bool programmatic = false) {
+    return Launcher<P...>{kernel, name, grid, block, shared_bytes, stream, programmatic};
 }
 
 template <class T>
