@@ -3,11 +3,13 @@
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
 
 __global__ void swiglu_kernel(const float *gate_up, int rows, int inter, uint16_t *out) {
+    pdl_enter();
     const size_t total = static_cast<size_t>(rows) * inter;
     for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
          idx += static_cast<size_t>(gridDim.x) * blockDim.x) {
@@ -18,6 +20,7 @@ __global__ void swiglu_kernel(const float *gate_up, int rows, int inter, uint16_
 }
 
 __global__ void add_bias_kernel(float *y, const float *bias, int rows, int n) {
+    pdl_enter();
     const size_t total = static_cast<size_t>(rows) * n;
     for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
          idx += static_cast<size_t>(gridDim.x) * blockDim.x)
@@ -31,16 +34,15 @@ int grid_for(size_t total, int threads) {
 
 }  // namespace
 
-void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, cudaStream_t stream) {
+void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream) {
     if (rows <= 0) return;
-    swiglu_kernel<<<grid_for(static_cast<size_t>(rows) * inter, 256), 256, 0, stream>>>(gate_up, rows, inter, out);
-    SG_CUDA_CHECK_LAUNCH("swiglu_kernel");
+    launch("swiglu_kernel", swiglu_kernel, grid_for(static_cast<size_t>(rows) * inter, 256), 256, 0, stream, gate_up, rows,
+           inter, out);
 }
 
-void add_bias(float *y, const float *bias, int rows, int n, cudaStream_t stream) {
+void add_bias(float *y, const float *bias, int rows, int n, KernelStream stream) {
     if (rows <= 0) return;
-    add_bias_kernel<<<grid_for(static_cast<size_t>(rows) * n, 256), 256, 0, stream>>>(y, bias, rows, n);
-    SG_CUDA_CHECK_LAUNCH("add_bias_kernel");
+    launch("add_bias_kernel", add_bias_kernel, grid_for(static_cast<size_t>(rows) * n, 256), 256, 0, stream, y, bias, rows, n);
 }
 
 }  // namespace sg::cuda

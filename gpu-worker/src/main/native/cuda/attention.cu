@@ -11,6 +11,7 @@
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -44,6 +45,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, f
                                                              const uint16_t *kv, const int32_t *positions,
                                                              const int32_t *row_entry, const int32_t *tables,
                                                              float *partials, uint16_t *out) {
+    pdl_enter();
     const int r = blockIdx.x, g = blockIdx.y, split = blockIdx.z;
     const int ctx = positions[r] + 1;
     const int begin = split * s.partition;
@@ -206,6 +208,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(AttentionShape s, f
 // Merges the splits of one (row, head): weights exp(m_s - M) * l_s over the normalised partial outputs.
 __global__ void attention_combine_kernel(AttentionShape s, const int32_t *positions, const float *partials,
                                          uint16_t *out) {
+    pdl_enter();
     const int r = blockIdx.x, head = blockIdx.y, hd = s.head_dim;
     const int ctx = positions[r] + 1;
     const int used = min(s.splits, (ctx + s.partition - 1) / s.partition);
@@ -248,18 +251,18 @@ void prepare_attention(int heads, int kv_heads, int head_dim) {
 }
 
 void attention(const AttentionShape &s, const float *q, const bf16_bits *kv_layer, const int32_t *positions,
-               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, cudaStream_t stream) {
+               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, KernelStream stream) {
     if (s.rows <= 0) return;
     if (s.splits < 1 || s.partition < kTile || s.partition % kTile != 0)
         fail(SG_ERR_INTERNAL, "attention: bad split (%d partitions of %d)", s.splits, s.partition);
     const size_t bytes = attention_shared_bytes(s.heads, s.kv_heads, s.head_dim);
     const float scale = 1.0f / std::sqrt(static_cast<float>(s.head_dim));
     const dim3 grid(s.rows, s.kv_heads, s.splits);
-    attention_kernel<<<grid, kThreads, bytes, stream>>>(s, scale, q, kv_layer, positions, row_entry, block_tables, partials, out);
-    SG_CUDA_CHECK_LAUNCH("attention_kernel");
+    launch("attention_kernel", attention_kernel, grid, kThreads, bytes, stream, s, scale, q, kv_layer, positions, row_entry,
+           block_tables, partials, out);
     if (s.splits > 1) {
-        attention_combine_kernel<<<dim3(s.rows, s.heads), s.head_dim < 128 ? 64 : 128, 0, stream>>>(s, positions, partials, out);
-        SG_CUDA_CHECK_LAUNCH("attention_combine_kernel");
+        launch("attention_combine_kernel", attention_combine_kernel, dim3(s.rows, s.heads), s.head_dim < 128 ? 64 : 128, 0,
+               stream, s, positions, partials, out);
     }
 }
 

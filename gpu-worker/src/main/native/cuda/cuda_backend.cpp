@@ -1,7 +1,9 @@
 // The CUDA backend: bf16 weights and a bf16 paged KV pool on one GPU, matmuls through cuBLAS (the small-batch
 // ones through the gemv kernel), the rest through this folder's kernels, sampling on the device; only token
 // ids, logprobs and the logits a caller asks for come back. Decode-only steps replay CUDA graphs captured
-// per padded batch size (and attention split count); everything else runs eagerly on the same stream.
+// per padded batch size (and attention split count); everything else runs eagerly on the same stream. Our
+// kernels are launched programmatically unless cuda_programmatic_launch is 0 (launch.cuh, README "Programmatic
+// dependent launch"), in graphs and eagerly alike.
 //
 // Numerics: the residual stream and every matmul's accumulation and output are float32; the inputs of
 // matmuls (normalised activations, attention output, SwiGLU output) are rounded to bf16, as are K and V.
@@ -69,6 +71,7 @@ private:
     bool graphs_enabled_;
     std::string name_;
     cudaStream_t stream_ = nullptr;
+    cuda::KernelStream kernels_;  // stream_, and whether our kernels are launched programmatically (launch.cuh)
     const cuda::CublasApi *cublas_ = nullptr;
     cuda::cublasHandle_t handle_ = nullptr;
     std::unique_ptr<cuda::DeviceWeights> weights_;
@@ -122,6 +125,7 @@ void CudaBackend::start(const Model &model, const sg_engine_params &params) {
              d_.hidden, d_.intermediate, d_.q_dim);
     cuda::prepare_attention(d_.heads, d_.kv_heads, d_.head_dim);
     SG_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    kernels_ = cuda::KernelStream(stream_, params.cuda_programmatic_launch != 0);
     std::string reason;
     cublas_ = cuda::cublas_api(&reason);
     if (cublas_ == nullptr) fail(SG_ERR_UNSUPPORTED, "CUDA backend: %s", reason.c_str());
@@ -225,7 +229,7 @@ void CudaBackend::grow(const StepBatch &b, int padded) {
 void CudaBackend::matmul(const bf16_bits *x, int rows, const cuda::DeviceMatrix &w, float *y, bool accumulate) {
     if (rows <= 0) return;
     if (rows <= cuda::kGemvMaxRows) {
-        cuda::gemv(w.data, x, y, rows, w.rows, w.cols, accumulate, stream_);
+        cuda::gemv(w.data, x, y, rows, w.rows, w.cols, accumulate, kernels_);
         return;
     }
     // Row-major y[rows, n] = x[rows, k] * w[n, k]^T is column-major y^T = w^T(as stored) * x^T.
@@ -243,25 +247,25 @@ void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &spl
     const int32_t *row_entry = meta + l.row_entry, *tables = meta + l.block_tables, *logit_rows = meta + l.logit_rows;
     const int rows = plan.rows;
     const float eps = model_.config().rms_norm_eps;
-    cuda::embed_rows(weights_->embed().data, tokens, rows, d_.hidden, x_.get(), stream_);
+    cuda::embed_rows(weights_->embed().data, tokens, rows, d_.hidden, x_.get(), kernels_);
     const cuda::AttentionShape shape{rows, d_.heads, d_.kv_heads, d_.head_dim, block_size_, capacity_.table_stride,
                                      split.splits, split.partition};
     for (int layer = 0; layer < d_.layers; ++layer) {
         const cuda::DeviceLayer &w = weights_->layers()[layer];
-        cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.input_norm, eps, act_.get(), stream_);
+        cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.input_norm, eps, act_.get(), kernels_);
         matmul(act_.get(), rows, w.qkv, proj_.get(), false);
         cuda::qkv_rope_store(proj_.get(), w.qkv_bias, positions, slots, rows, d_.heads, d_.kv_heads, d_.head_dim, cos_.get(),
-                             sin_.get(), block_size_, q_.get(), kv_layer(layer), stream_);
-        cuda::attention(shape, q_.get(), kv_layer(layer), positions, row_entry, tables, partials_.get(), act_.get(), stream_);
+                             sin_.get(), block_size_, q_.get(), kv_layer(layer), kernels_);
+        cuda::attention(shape, q_.get(), kv_layer(layer), positions, row_entry, tables, partials_.get(), act_.get(), kernels_);
         matmul(act_.get(), rows, w.o, x_.get(), true);
-        if (w.o_bias != nullptr) cuda::add_bias(x_.get(), w.o_bias, rows, d_.hidden, stream_);
-        cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.post_attention_norm, eps, act_.get(), stream_);
+        if (w.o_bias != nullptr) cuda::add_bias(x_.get(), w.o_bias, rows, d_.hidden, kernels_);
+        cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.post_attention_norm, eps, act_.get(), kernels_);
         matmul(act_.get(), rows, w.gate_up, proj_.get(), false);
-        cuda::swiglu(proj_.get(), rows, d_.intermediate, act_.get(), stream_);
+        cuda::swiglu(proj_.get(), rows, d_.intermediate, act_.get(), kernels_);
         matmul(act_.get(), rows, w.down, x_.get(), true);
     }
     if (plan.logit_rows == 0) return;
-    cuda::rms_norm(x_.get(), logit_rows, plan.logit_rows, d_.hidden, weights_->final_norm(), eps, act_.get(), stream_);
+    cuda::rms_norm(x_.get(), logit_rows, plan.logit_rows, d_.hidden, weights_->final_norm(), eps, act_.get(), kernels_);
     matmul(act_.get(), plan.logit_rows, weights_->lm_head(), logits_.get(), false);
 }
 
@@ -428,7 +432,7 @@ void CudaBackend::sample(const StepBatch &b, bool graph, const sg_step_output &o
         const int count = std::min(kSamplePass, n - first);
         cuda::sample(logits_.get(), d_.vocab, requests_.get() + first, count, history_.get(), sample_work_.get(),
                      sample_counts_.get(), max_logprobs_, tokens + first, logprobs + first, top_tokens + first * m,
-                     top_logprobs + first * m, stream_);
+                     top_logprobs + first * m, kernels_);
     }
     SG_CUDA_CHECK(cudaMemcpyAsync(sample_out_host_.get(), base, bytes, cudaMemcpyDeviceToHost, stream_));
     SG_CUDA_CHECK(cudaStreamSynchronize(stream_));

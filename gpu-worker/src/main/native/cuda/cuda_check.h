@@ -1,6 +1,6 @@
 // Turns CUDA runtime failures into the engine's errors: SG_ERR_OUT_OF_MEMORY for allocation failures,
 // SG_ERR_INTERNAL for everything else, with the failing call, the CUDA error name and where it happened.
-// Every runtime call and every kernel launch (through SG_CUDA_CHECK_LAUNCH) goes through these.
+// Every runtime call goes through SG_CUDA_CHECK, every kernel launch through launch.cuh.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -21,12 +21,4 @@ namespace sg::cuda {
         const cudaError_t sg_cuda_status_ = (call);                                      \
         if (sg_cuda_status_ != cudaSuccess)                                              \
             ::sg::cuda::raise_cuda_error(sg_cuda_status_, #call, __FILE__, __LINE__);    \
-    } while (0)
-
-// After a <<<...>>> launch: a bad configuration shows up here, a fault inside the kernel at the next sync.
-#define SG_CUDA_CHECK_LAUNCH(kernel_name)                                                \
-    do {                                                                                 \
-        const cudaError_t sg_cuda_status_ = cudaGetLastError();                          \
-        if (sg_cuda_status_ != cudaSuccess)                                              \
-            ::sg::cuda::raise_cuda_error(sg_cuda_status_, "launch of " kernel_name, __FILE__, __LINE__); \
     } while (0)

@@ -1,10 +1,12 @@
 // Small-batch matmul for decode steps: y[t, n] (+)= dot(x[t, :], w[n, :]) for up to kGemvMaxRows token rows.
 // One warp per output feature streams that weight row once with 16-byte loads (four in flight per lane) and
 // applies it to every token row held in registers; a warp reduction finishes each dot. At these batch sizes a
-// decode step is bound by reading the weights, and this reads each weight byte exactly once.
+// decode step is bound by reading the weights, and this reads each weight byte exactly once. Launched
+// programmatically, a block prefetches its weight rows into L2 while the kernel before it still runs.
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -28,9 +30,14 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
                                                            int accumulate) {
     const int lane = threadIdx.x & 31;
     const int feature = blockIdx.x * kWarps + (threadIdx.x >> 5);
-    if (feature >= n) return;
     const int chunks = k / 8;  // 16-byte chunks per row
     const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
+    // The weights are constant, so their row may be requested before the previous kernel has finished (a
+    // programmatic launch starts this block early): the first loads below then find it in L2, or on its way.
+    if (feature < n)
+        for (int line = lane * 8; line < chunks; line += 32 * 8) prefetch_l2(w_row + line);
+    pdl_enter();
+    if (feature >= n) return;
     const uint4 *x_rows = reinterpret_cast<const uint4 *>(x);
     // One or two token rows leave registers for eight loads in flight per lane: a k = 2048 row is then one round trip.
     constexpr int unroll = Rows <= 2 ? 2 * kUnroll : kUnroll;
@@ -65,15 +72,14 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
 }
 
 template <int Rows>
-void launch(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, cudaStream_t stream) {
+void launch(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, KernelStream stream) {
     const int blocks = (n + kWarps - 1) / kWarps;
-    gemv_kernel<Rows><<<blocks, kWarps * 32, 0, stream>>>(w, x, y, n, k, accumulate ? 1 : 0);
-    SG_CUDA_CHECK_LAUNCH("gemv_kernel");
+    launch("gemv_kernel", gemv_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, y, n, k, accumulate ? 1 : 0);
 }
 
 }  // namespace
 
-void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, cudaStream_t stream) {
+void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, KernelStream stream) {
     if (k % 8 != 0 || reinterpret_cast<uintptr_t>(w) % 16 != 0 || reinterpret_cast<uintptr_t>(x) % 16 != 0)
         fail(SG_ERR_INTERNAL, "gemv needs k %% 8 == 0 and 16-byte aligned operands (k = %d)", k);
     switch (rows) {

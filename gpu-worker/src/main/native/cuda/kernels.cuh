@@ -1,5 +1,5 @@
 // Launchers of the CUDA backend's own kernels (one .cu per family). Each takes its stream, enqueues work
-// and checks the launch (SG_CUDA_CHECK_LAUNCH); none synchronises, so all of them can be captured in a graph.
+// through launch.cuh (which checks the launch); none synchronises, so all of them can be captured in a graph.
 // bf16 values cross these signatures as raw bits (uint16_t) so that host-only code can include this header.
 //
 // Layouts (row-major): activations [rows, width]; weights [out_features, in_features] as in the checkpoint;
@@ -15,19 +15,27 @@ namespace sg::cuda {
 
 using bf16_bits = uint16_t;
 
+// Where a launcher enqueues its kernels: the stream, and whether they are launched programmatically (launch.cuh),
+// so that each may start while the kernel before it finishes. A bare stream converts to plain launches.
+struct KernelStream {
+    cudaStream_t stream;
+    bool programmatic;
+    constexpr KernelStream(cudaStream_t s = nullptr, bool p = false) : stream(s), programmatic(p) {}
+};
+
 // x[r, :] = float(table[tokens[r], :]).
-void embed_rows(const bf16_bits *table, const int32_t *tokens, int rows, int hidden, float *x, cudaStream_t stream);
+void embed_rows(const bf16_bits *table, const int32_t *tokens, int rows, int hidden, float *x, KernelStream stream);
 
 // out[r, :] = bf16(weight * x[src, :] / rms(x[src, :])) with src = row_index ? row_index[r] : r.
 void rms_norm(const float *x, const int32_t *row_index, int rows, int hidden, const float *weight, float eps,
-              bf16_bits *out, cudaStream_t stream);
+              bf16_bits *out, KernelStream stream);
 
 // From the fused projection qkv [rows, (heads + 2 kv_heads) * head_dim] (+ bias when not null): rotates q and k
 // by the rotary tables (cos/sin [positions, head_dim / 2], "rotate_half" pairs), writes q to q_out [rows,
 // heads * head_dim] and k, v as bf16 into the pool slot slots[r] (block * block_size + offset) of this layer.
 void qkv_rope_store(const float *qkv, const float *bias, const int32_t *positions, const int32_t *slots, int rows,
                     int heads, int kv_heads, int head_dim, const float *cos_table, const float *sin_table, int block_size,
-                    float *q_out, bf16_bits *kv_layer, cudaStream_t stream);
+                    float *q_out, bf16_bits *kv_layer, KernelStream stream);
 
 // Causal attention of each row over positions 0..positions[r] of its sequence (row_entry[r] picks the block
 // table, `table_stride` slots per entry) in this layer's pool; query heads of a GQA group share one pass over
@@ -37,7 +45,7 @@ struct AttentionShape {
     int rows, heads, kv_heads, head_dim, block_size, table_stride, splits, partition;
 };
 void attention(const AttentionShape &shape, const float *q, const bf16_bits *kv_layer, const int32_t *positions,
-               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, cudaStream_t stream);
+               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, KernelStream stream);
 size_t attention_partial_floats(int rows, int heads, int head_dim, int splits);
 // Dynamic shared memory one attention block needs; prepare_attention raises the kernel's limit when needed and
 // fails (SG_ERR_UNSUPPORTED) when the device cannot give that much.
@@ -45,15 +53,15 @@ size_t attention_shared_bytes(int heads, int kv_heads, int head_dim);
 void prepare_attention(int heads, int kv_heads, int head_dim);
 
 // out[r, i] = bf16(silu(gate_up[r, i]) * gate_up[r, inter + i]).
-void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, cudaStream_t stream);
+void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream);
 
 // y[r, :] += bias.
-void add_bias(float *y, const float *bias, int rows, int n, cudaStream_t stream);
+void add_bias(float *y, const float *bias, int rows, int n, KernelStream stream);
 
 // y[r, n] (+)= dot(x[r, :], w[n, :]) for rows <= kGemvMaxRows: the small-batch (decode) matmul that streams
 // the weights once at close to memory bandwidth. Needs k % 8 == 0 and 16-byte aligned rows.
 constexpr int kGemvMaxRows = 8;
-void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, cudaStream_t stream);
+void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, KernelStream stream);
 
 // One sampling entry, as the device sampler reads it. Semantics are engine/sampler.cpp's.
 struct SampleRequest {
@@ -79,6 +87,6 @@ static_assert(sizeof(SampleRequest) == 64, "SampleRequest layout");
 // top_tokens / top_logprobs per entry.
 void sample(const float *logits, int vocab, const SampleRequest *requests, int n, const int32_t *history, float *work,
             int32_t *counts, int max_logprobs, int32_t *tokens, float *logprobs, int32_t *top_tokens,
-            float *top_logprobs, cudaStream_t stream);
+            float *top_logprobs, KernelStream stream);
 
 }  // namespace sg::cuda

@@ -3,6 +3,7 @@
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -11,6 +12,7 @@ constexpr int kThreads = 256;
 
 __global__ void rms_norm_kernel(const float *x, const int32_t *row_index, int hidden, const float *weight, float eps,
                                 uint16_t *out) {
+    pdl_enter();
     __shared__ float scratch[32];
     const int r = blockIdx.x;
     const int src = row_index != nullptr ? row_index[r] : r;
@@ -26,10 +28,9 @@ __global__ void rms_norm_kernel(const float *x, const int32_t *row_index, int hi
 }  // namespace
 
 void rms_norm(const float *x, const int32_t *row_index, int rows, int hidden, const float *weight, float eps,
-              bf16_bits *out, cudaStream_t stream) {
+              bf16_bits *out, KernelStream stream) {
     if (rows <= 0) return;
-    rms_norm_kernel<<<rows, kThreads, 0, stream>>>(x, row_index, hidden, weight, eps, out);
-    SG_CUDA_CHECK_LAUNCH("rms_norm_kernel");
+    launch("rms_norm_kernel", rms_norm_kernel, rows, kThreads, 0, stream, x, row_index, hidden, weight, eps, out);
 }
 
 }  // namespace sg::cuda

@@ -3,6 +3,7 @@
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 __global__ void qkv_rope_store_kernel(const float *qkv, const float *bias, const int32_t *positions, const int32_t *slots,
                                       int heads, int kv_heads, int head_dim, const float *cos_table,
                                       const float *sin_table, int block_size, float *q_out, uint16_t *kv_layer) {
+    pdl_enter();
     const int r = blockIdx.x;
     const int half = head_dim / 2, q_dim = heads * head_dim, kv_dim = kv_heads * head_dim;
     const int width = q_dim + 2 * kv_dim;
@@ -55,11 +57,10 @@ __global__ void qkv_rope_store_kernel(const float *qkv, const float *bias, const
 
 void qkv_rope_store(const float *qkv, const float *bias, const int32_t *positions, const int32_t *slots, int rows,
                     int heads, int kv_heads, int head_dim, const float *cos_table, const float *sin_table, int block_size,
-                    float *q_out, bf16_bits *kv_layer, cudaStream_t stream) {
+                    float *q_out, bf16_bits *kv_layer, KernelStream stream) {
     if (rows <= 0) return;
-    qkv_rope_store_kernel<<<rows, 256, 0, stream>>>(qkv, bias, positions, slots, heads, kv_heads, head_dim, cos_table,
-                                                    sin_table, block_size, q_out, kv_layer);
-    SG_CUDA_CHECK_LAUNCH("qkv_rope_store_kernel");
+    launch("qkv_rope_store_kernel", qkv_rope_store_kernel, rows, 256, 0, stream, qkv, bias, positions, slots, heads, kv_heads,
+           head_dim, cos_table, sin_table, block_size, q_out, kv_layer);
 }
 
 }  // namespace sg::cuda

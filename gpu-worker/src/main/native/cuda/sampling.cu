@@ -12,6 +12,7 @@
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
+#include "launch.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -196,6 +197,7 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
                                                           const int32_t *history, float *work, int32_t *counts,
                                                           int max_logprobs, int32_t *tokens, float *logprobs,
                                                           int32_t *top_tokens, float *top_logprobs) {
+    pdl_enter();
     __shared__ Shared sh;
     const int slot = blockIdx.x, tid = threadIdx.x;
     const SampleRequest rq = requests[slot];
@@ -371,11 +373,10 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
 
 void sample(const float *logits, int vocab, const SampleRequest *requests, int n, const int32_t *history, float *work,
             int32_t *counts, int max_logprobs, int32_t *tokens, float *logprobs, int32_t *top_tokens,
-            float *top_logprobs, cudaStream_t stream) {
+            float *top_logprobs, KernelStream stream) {
     if (n <= 0) return;
-    sample_kernel<<<n, kThreads, 0, stream>>>(logits, vocab, requests, history, work, counts, max_logprobs, tokens,
-                                              logprobs, top_tokens, top_logprobs);
-    SG_CUDA_CHECK_LAUNCH("sample_kernel");
+    launch("sample_kernel", sample_kernel, n, kThreads, 0, stream, logits, vocab, requests, history, work, counts, max_logprobs,
+           tokens, logprobs, top_tokens, top_logprobs);
 }
 
 }  // namespace sg::cuda

@@ -17,8 +17,8 @@
 // Java writes these structs as raw bytes, field i at offset 4*i (see the header).
 static_assert(sizeof(sg_model_config) == 18 * 4, "sg_model_config must stay 18 32-bit fields");
 static_assert(offsetof(sg_model_config, rope_original_max_position_embeddings) == 17 * 4, "sg_model_config layout");
-static_assert(sizeof(sg_engine_params) == 11 * 4, "sg_engine_params must stay 11 32-bit fields");
-static_assert(offsetof(sg_engine_params, device) == 10 * 4, "sg_engine_params layout");
+static_assert(sizeof(sg_engine_params) == 12 * 4, "sg_engine_params must stay 12 32-bit fields");
+static_assert(offsetof(sg_engine_params, cuda_programmatic_launch) == 11 * 4, "sg_engine_params layout");
 
 struct sg_engine {
     std::unique_ptr<sg::Model> model;
@@ -72,6 +72,9 @@ void validate_params(const sg_engine_params &p) {
         fail(SG_ERR_INVALID_ARGUMENT, "engine params: cuda_graph_max_batch must be in [0, 4096], got %d",
              p.cuda_graph_max_batch);
     if (p.device < 0) fail(SG_ERR_INVALID_ARGUMENT, "engine params: device must be >= 0, got %d", p.device);
+    if (p.cuda_programmatic_launch != 0 && p.cuda_programmatic_launch != 1)
+        fail(SG_ERR_INVALID_ARGUMENT, "engine params: cuda_programmatic_launch must be 0 or 1, got %d",
+             p.cuda_programmatic_launch);
     if (p.kv_dtype != SG_DTYPE_F32 && p.kv_dtype != SG_DTYPE_BF16)
         fail(SG_ERR_UNSUPPORTED, "engine params: kv_dtype must be SG_DTYPE_F32 or SG_DTYPE_BF16, got %d", p.kv_dtype);
     if (p.max_logprobs < 0 || p.max_logprobs > 1024)
@@ -113,6 +116,7 @@ sg_engine_params sg_engine_default_params(void) {
     p.max_batch_tokens = 8192;
     p.cuda_graph_max_batch = 256;
     p.device = 0;
+    p.cuda_programmatic_launch = 1;
     return p;
 }
 

@@ -122,6 +122,8 @@ typedef struct sg_engine_params {
     int32_t cuda_graph_max_batch; /* CUDA: decode-only steps of up to this many sequences replay captured
                                    * graphs; 0: no graphs */
     int32_t device;               /* CUDA: device ordinal */
+    int32_t cuda_programmatic_launch; /* CUDA: 1 launches the backend's kernels with programmatic dependent
+                                       * launch, so each starts while the one before it drains; 0: plain */
 } sg_engine_params;
 
 SG_API sg_engine_params sg_engine_default_params(void);

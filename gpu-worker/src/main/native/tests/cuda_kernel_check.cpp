@@ -592,9 +592,10 @@ RandomModel random_model(int hidden, int layers, int heads, int kv_heads, int in
     return m;
 }
 
-sg_engine *create(const RandomModel &m, int backend, int graphs, int blocks) {
+sg_engine *create(const RandomModel &m, int backend, int graphs, int blocks, bool programmatic = true) {
     sg_engine_params p = sg_engine_default_params();
     p.backend = backend;
+    p.cuda_programmatic_launch = programmatic ? 1 : 0;
     p.kv_block_size = 16;
     p.kv_num_blocks = blocks;
     p.cuda_graph_max_batch = graphs;
@@ -610,6 +611,9 @@ sg_engine *create(const RandomModel &m, int backend, int graphs, int blocks) {
 // Sequences start one per step with prompts of mixed lengths (prefilled in chunks of up to 96 tokens, beside
 // others' decode tokens), then decode. Every engine is fed the CPU engine's greedy tokens, so their logits stay
 // comparable step by step; the comparison is relative to the logits' scale (bf16 weights, bf16 activations).
+// The CUDA engines: eager steps, graph replay, and graph replay with plain launches. The last two run the same
+// kernels on the same data in the same order, so they must agree bit for bit: a kernel that reads its
+// predecessor's output before its programmatic wait would show up as a difference there on a GPU.
 void check_engines(bool qwen) {
     const int vocab = 1000, context = 1024, n_seq = quick ? 4 : 7, gen = quick ? 6 : 16;
     RandomModel m = random_model(256, 2, 8, 2, 512, vocab, context, qwen);
@@ -617,8 +621,16 @@ void check_engines(bool qwen) {
     sg_engine *cpu = create(m, SG_BACKEND_CPU, 0, blocks);
     sg_engine *eager = create(m, SG_BACKEND_CUDA, 0, blocks);
     sg_engine *graphs = create(m, SG_BACKEND_CUDA, 64, blocks);
-    check(cpu && eager && graphs, std::string("engines created (") + (qwen ? "qwen2" : "llama3 rope") + ")");
-    if (!cpu || !eager || !graphs) return;
+    sg_engine *plain = create(m, SG_BACKEND_CUDA, 64, blocks, false);
+    sg_engine *const engines[4] = {cpu, eager, graphs, plain};
+    const auto free_all = [&engines] {
+        for (sg_engine *e : engines) sg_engine_free(e);
+    };
+    check(cpu && eager && graphs && plain, std::string("engines created (") + (qwen ? "qwen2" : "llama3 rope") + ")");
+    if (!cpu || !eager || !graphs || !plain) {
+        free_all();
+        return;
+    }
     check(std::string(sg_engine_backend_name(graphs)).rfind("cuda-sm", 0) == 0, std::string("backend name ") + sg_engine_backend_name(graphs));
     const int prompt_lengths[] = {1, 700, 37, 300, 5, 129, 64};
     std::vector<std::vector<int32_t>> tokens(n_seq), tables(n_seq);
@@ -630,6 +642,7 @@ void check_engines(bool qwen) {
     }
     double worst_cpu = 0, worst_graph = 0;
     int graph_token_mismatch = 0, steps = 0, graph_steps = 0;
+    size_t launch_mode_differences = 0;
     for (int step = 0;; ++step) {
         std::vector<sg_batch_entry> batch;
         std::vector<int> who;
@@ -654,10 +667,9 @@ void check_engines(bool qwen) {
         const int n = static_cast<int>(batch.size());
         bool decode_only = true;
         for (const sg_batch_entry &e : batch) decode_only &= e.n_tokens == 1;
-        std::vector<float> logits[3];
-        std::vector<int32_t> sampled[3];
-        sg_engine *engines[3] = {cpu, eager, graphs};
-        for (int k = 0; k < 3; ++k) {
+        std::vector<float> logits[4];
+        std::vector<int32_t> sampled[4];
+        for (int k = 0; k < 4; ++k) {
             logits[k].assign(static_cast<size_t>(n) * vocab, NAN);
             sampled[k].assign(n, -1);
             std::vector<float> lp(n), top_l(static_cast<size_t>(n) * 20);
@@ -665,7 +677,7 @@ void check_engines(bool qwen) {
             sg_step_output out{sampled[k].data(), lp.data(), top_t.data(), top_l.data(), logits[k].data()};
             if (sg_engine_step(engines[k], batch.data(), n, SG_LOGITS_LAST, &out) != SG_OK) {
                 check(false, std::string("step failed: ") + sg_last_error());
-                sg_engine_free(cpu), sg_engine_free(eager), sg_engine_free(graphs);
+                free_all();
                 return;
             }
         }
@@ -684,7 +696,9 @@ void check_engines(bool qwen) {
         for (int i = 0; i < n; ++i) {
             if (!batch[i].sample) continue;
             graph_token_mismatch += sampled[1][i] != sampled[2][i] ? 1 : 0;
+            launch_mode_differences += sampled[2][i] != sampled[3][i] ? 1 : 0;
         }
+        launch_mode_differences += std::memcmp(logits[2].data(), logits[3].data(), logits[2].size() * sizeof(float)) != 0;
         ++steps;
         graph_steps += decode_only && n <= 64;
         // Advance every sequence with the CPU engine's choices.
@@ -706,32 +720,55 @@ void check_engines(bool qwen) {
     std::snprintf(what, sizeof what, "%s engine: graph replay vs eager within %.2e of the logit scale, %d sampled tokens differ",
                   qwen ? "qwen2" : "llama", worst_graph, graph_token_mismatch);
     check(worst_graph < 2e-3 && graph_token_mismatch == 0, what);
-    sg_engine_free(cpu);
-    sg_engine_free(eager);
-    sg_engine_free(graphs);
+    std::snprintf(what, sizeof what, "%s engine: programmatic and plain launches agree bit for bit (%zu steps or tokens differ)",
+                  qwen ? "qwen2" : "llama", launch_mode_differences);
+    check(launch_mode_differences == 0, what);
+    free_all();
 }
 
-// Achieved bandwidth of the decode matmul on TinyLlama's largest layer matrix (information, not a check).
+// Achieved bandwidth of back-to-back decode matmuls at TinyLlama's largest and smallest layer matrices, with
+// plain and with programmatic launches (information, not a check: the ratio shows what the overlap buys).
 void time_gemv() {
-    const int n = 2 * 5632, k = 2048, reps = 50;
-    DeviceArray<bf16_bits> w(static_cast<size_t>(n) * k * 8);  // 8 copies: more than the L2 holds
-    SG_CUDA_CHECK(cudaMemset(w.get(), 0x3c, w.bytes()));
-    DeviceArray<bf16_bits> x(k);
-    SG_CUDA_CHECK(cudaMemset(x.get(), 0x3c, x.bytes()));
-    DeviceArray<float> y(n);
+    struct Shape {
+        int n, k;
+        const char *what;
+    };
+    const Shape shapes[] = {{2 * 5632, 2048, "gate_up"}, {2048, 2048, "o_proj"}};
+    const int reps = 64, copies = 16;  // 16 copies of either matrix are more than the L2 holds
+    cudaStream_t stream = nullptr;
+    SG_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     cudaEvent_t start, stop;
     SG_CUDA_CHECK(cudaEventCreate(&start));
     SG_CUDA_CHECK(cudaEventCreate(&stop));
-    for (int i = 0; i < 8; ++i) sg::cuda::gemv(w.get() + static_cast<size_t>(i) * n * k, x.get(), y.get(), 1, n, k, false, nullptr);
-    SG_CUDA_CHECK(cudaEventRecord(start));
-    for (int i = 0; i < reps; ++i)
-        sg::cuda::gemv(w.get() + static_cast<size_t>(i % 8) * n * k, x.get(), y.get(), 1, n, k, false, nullptr);
-    SG_CUDA_CHECK(cudaEventRecord(stop));
-    SG_CUDA_CHECK(cudaEventSynchronize(stop));
-    float ms = 0;
-    SG_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-    std::printf("  info  gemv 1 x [%d, %d] bf16: %.1f us, %.0f GB/s\n", n, k, 1000.0 * ms / reps,
-                2.0 * n * k * reps / (ms * 1e-3) / 1e9);
+    for (const Shape &s : shapes) {
+        const size_t matrix = static_cast<size_t>(s.n) * s.k;
+        DeviceArray<bf16_bits> w(matrix * copies);
+        SG_CUDA_CHECK(cudaMemset(w.get(), 0x3c, w.bytes()));
+        DeviceArray<bf16_bits> x(s.k);
+        SG_CUDA_CHECK(cudaMemset(x.get(), 0x3c, x.bytes()));
+        DeviceArray<float> y(s.n);
+        float us[2] = {0, 0};
+        for (int mode = 0; mode < 2; ++mode) {
+            const sg::cuda::KernelStream on(stream, mode == 1);
+            for (int i = 0; i < copies; ++i) sg::cuda::gemv(w.get() + i * matrix, x.get(), y.get(), 1, s.n, s.k, false, on);
+            SG_CUDA_CHECK(cudaEventRecord(start, stream));
+            for (int i = 0; i < reps; ++i)
+                sg::cuda::gemv(w.get() + (i % copies) * matrix, x.get(), y.get(), 1, s.n, s.k, false, on);
+            SG_CUDA_CHECK(cudaEventRecord(stop, stream));
+            SG_CUDA_CHECK(cudaEventSynchronize(stop));
+            float ms = 0;
+            SG_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+            us[mode] = 1000.0f * ms / reps;
+        }
+        const double bytes = 2.0 * static_cast<double>(matrix);
+        std::printf("  info  gemv 1 x [%d, %d] bf16 (%s), %d back to back: plain %.1f us (%.0f GB/s), programmatic %.1f us "
+                    "(%.0f GB/s), %.2fx\n",
+                    s.n, s.k, s.what, reps, us[0], bytes / (us[0] * 1e-6) / 1e9, us[1], bytes / (us[1] * 1e-6) / 1e9,
+                    us[0] / us[1]);
+    }
+    SG_CUDA_CHECK(cudaEventDestroy(start));
+    SG_CUDA_CHECK(cudaEventDestroy(stop));
+    SG_CUDA_CHECK(cudaStreamDestroy(stream));
 }
 
 }  // namespace

@@ -218,7 +218,8 @@ void test_backend_choice() {
         t.shape[1] = shapes[i][1];
     }
     sg_engine_params p = sg_engine_default_params();
-    check(p.kv_num_blocks == 256 && p.kv_memory_fraction == 0.9f && p.cuda_graph_max_batch == 256 && p.kv_cache_mib == 256,
+    check(p.kv_num_blocks == 256 && p.kv_memory_fraction == 0.9f && p.cuda_graph_max_batch == 256 && p.kv_cache_mib == 256 &&
+              p.cuda_programmatic_launch == 1,
           "default params");
     p.kv_num_blocks = 0;
     p.kv_cache_mib = 1;
@@ -251,6 +252,11 @@ void test_backend_choice() {
     check(sg_engine_create(&c, tensors.data(), 11, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
               std::string(sg_last_error()).find("kv_memory_fraction") != std::string::npos,
           "a bad memory fraction is named");
+    bad = sg_engine_default_params();
+    bad.cuda_programmatic_launch = 2;
+    check(sg_engine_create(&c, tensors.data(), 11, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
+              std::string(sg_last_error()).find("cuda_programmatic_launch") != std::string::npos,
+          "a programmatic-launch switch other than 0 or 1 is named");
     check(sg_backend_probe(SG_BACKEND_AUTO) == SG_OK && sg_backend_probe(SG_BACKEND_CPU) == SG_OK &&
               sg_backend_probe(42) == SG_ERR_UNSUPPORTED,
           "probe answers for every backend");

@@ -29,8 +29,11 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
      *                         (when {@code kvBlocks} is 0), in (0, 1]
      * @param maxBatchTokens   tokens per step the work buffers are first sized for (larger steps grow them)
      * @param graphMaxBatch    decode-only steps of up to this many sequences replay captured CUDA graphs; 0 = none
+     * @param programmaticLaunch launch kernels with programmatic dependent launch, so that each starts while the one
+     *                         before it drains (off: plain launches, the baseline the benchmark compares against)
      */
-    public record Gpu(int device, double kvMemoryFraction, int maxBatchTokens, int graphMaxBatch) {
+    public record Gpu(int device, double kvMemoryFraction, int maxBatchTokens, int graphMaxBatch,
+                      boolean programmaticLaunch) {
         public Gpu {
             if (device < 0) throw new IllegalArgumentException("gpu.device must be >= 0, got " + device);
             if (!(kvMemoryFraction > 0 && kvMemoryFraction <= 1))
@@ -41,9 +44,12 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
                 throw new IllegalArgumentException("gpu.graphMaxBatch must be in [0, 4096], got " + graphMaxBatch);
         }
 
-        /** Device 0, 90% of the free memory for the KV pool, 8192-token work buffers, graphs up to 256 sequences. */
+        /**
+         * Device 0, 90% of the free memory for the KV pool, 8192-token work buffers, graphs up to 256 sequences,
+         * programmatic launches.
+         */
         public static Gpu defaults() {
-            return new Gpu(0, 0.9, 8192, 256);
+            return new Gpu(0, 0.9, 8192, 256, true);
         }
     }
 

@@ -56,10 +56,10 @@ class BackendSelectionTest {
 
     @Test
     void gpuSettingsAreValidated() {
-        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 1.5, 8192, 256)).hasMessageContaining("kvMemoryFraction");
-        assertThatThrownBy(() -> new EngineOptions.Gpu(-1, 0.9, 8192, 256)).hasMessageContaining("device");
-        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 0.9, 0, 256)).hasMessageContaining("maxBatchTokens");
-        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 0.9, 8192, 5000)).hasMessageContaining("graphMaxBatch");
-        assertThat(EngineOptions.defaults().gpu()).isEqualTo(new EngineOptions.Gpu(0, 0.9, 8192, 256));
+        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 1.5, 8192, 256, true)).hasMessageContaining("kvMemoryFraction");
+        assertThatThrownBy(() -> new EngineOptions.Gpu(-1, 0.9, 8192, 256, true)).hasMessageContaining("device");
+        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 0.9, 0, 256, true)).hasMessageContaining("maxBatchTokens");
+        assertThatThrownBy(() -> new EngineOptions.Gpu(0, 0.9, 8192, 5000, true)).hasMessageContaining("graphMaxBatch");
+        assertThat(EngineOptions.defaults().gpu()).isEqualTo(new EngineOptions.Gpu(0, 0.9, 8192, 256, true));
     }
 }

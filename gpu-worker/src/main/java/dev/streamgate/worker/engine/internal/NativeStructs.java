@@ -19,7 +19,7 @@ public final class NativeStructs {
     static final int BACKEND_CPU = 1;
     static final int BACKEND_CPU_SCALAR = 2;
     static final int BACKEND_CUDA = 3;
-    static final int ENGINE_PARAMS_FIELDS = 11;
+    static final int ENGINE_PARAMS_FIELDS = 12;
 
     private NativeStructs() {
     }
@@ -65,6 +65,7 @@ public final class NativeStructs {
         b.putInt((int) Math.min(Integer.MAX_VALUE, Math.max(1, o.kvCacheBytes() >> 20)));
         EngineOptions.Gpu gpu = o.gpu();
         b.putFloat((float) gpu.kvMemoryFraction()).putInt(gpu.maxBatchTokens()).putInt(gpu.graphMaxBatch()).putInt(gpu.device());
+        b.putInt(gpu.programmaticLaunch() ? 1 : 0);
         return b.flip();
     }
 }
