@@ -4,9 +4,11 @@
 // prefills in chunks under a token budget per step, beside the decode tokens of requests already running.
 // Reports output tokens/s, time to first token, the median decode step and the bytes a decode step must read
 // (weights + the KV of every running sequence) over its time, against the device's copy bandwidth measured in
-// the same run.
+// the same run. By default every concurrency runs twice, on two engines created one after the other: with plain
+// kernel launches (the baseline) and with programmatic dependent launch (the default), side by side.
 //   sg_gpu_bench [--concurrency 1,64,256] [--prompt 128] [--gen 128] [--budget 8192] [--hidden 2048]
 //                [--layers 22] [--heads 32] [--kv-heads 4] [--intermediate 5632] [--vocab 32000] [--graphs 256]
+//                [--launch both|plain|programmatic]
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -27,6 +29,7 @@ struct Options {
     std::vector<int> concurrency{1, 64, 256};
     int prompt = 128, gen = 128, budget = 8192, graphs = 256;
     int hidden = 2048, layers = 22, heads = 32, kv_heads = 4, intermediate = 5632, vocab = 32000;
+    std::vector<int> launches{0, 1};  // cuda_programmatic_launch values, baseline first
 };
 
 Options parse(int argc, char **argv) {
@@ -39,6 +42,8 @@ Options parse(int argc, char **argv) {
                     : key == "--intermediate" ? &o.intermediate : key == "--vocab" ? &o.vocab : nullptr;
         if (target != nullptr) {
             *target = std::atoi(value.c_str());
+        } else if (key == "--launch" && (value == "both" || value == "plain" || value == "programmatic")) {
+            o.launches = value == "both" ? std::vector<int>{0, 1} : std::vector<int>{value == "programmatic" ? 1 : 0};
         } else if (key == "--concurrency") {
             o.concurrency.clear();
             for (size_t at = 0; at < value.size();) {
@@ -103,10 +108,129 @@ double copy_bandwidth() {
 }
 
 struct Result {
+    int programmatic;
     int concurrency;
     double output_tps, decode_tps, step_ms, ttft_mean_ms, ttft_max_ms, bandwidth, wall_s;
     int steps, decode_steps;
 };
+
+const char *launch_name(int programmatic) { return programmatic ? "programmatic" : "plain"; }
+
+// The warm-up rounds and the measured rounds of every concurrency on one engine; appends to `results`.
+bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_logprobs, double weight_bytes,
+                double kv_bytes_per_token, std::vector<Result> &results) {
+    const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
+    const int rounds = static_cast<int>(o.concurrency.size());
+    for (int round = -rounds; round < rounds; ++round) {
+        // Negative rounds are untimed warm-ups, whole rounds at each concurrency: they capture every padded batch size
+        // the measured round replays (the batch shrinks in steps as staggered sequences finish), so no capture is timed.
+        const int n = o.concurrency[round < 0 ? round + rounds : round];
+        const int gen = o.gen;
+        std::vector<std::vector<int32_t>> tokens(n), tables(n);
+        std::vector<int> cached(n, 0), generated(n, 0);
+        std::vector<double> first_token(n, 0);
+        for (int s = 0; s < n; ++s) {
+            for (int i = 0; i < o.prompt; ++i)  // warm-up rounds are negative: the salt must not be
+                tokens[s].push_back(1 + (s * 7919 + i * 104729 + (round + rounds) * 31) % (o.vocab - 1));
+            for (int b = 0; b < blocks_per_seq; ++b) tables[s].push_back(s * blocks_per_seq + b);
+        }
+        std::vector<sg_batch_entry> batch;
+        std::vector<int> who;
+        std::vector<int32_t> sampled(n), top_t(static_cast<size_t>(n) * max_logprobs);
+        std::vector<float> logprobs(n), top_l(static_cast<size_t>(n) * max_logprobs);
+        std::vector<double> decode_times;
+        double decode_kv_tokens = 0;
+        int steps = 0;
+        const double start = now();
+        while (true) {
+            batch.clear();
+            who.clear();
+            int budget = o.budget;
+            bool all_decode = true;
+            for (int s = 0; s < n; ++s) {  // decode tokens first, then prefill chunks while the budget lasts
+                if (generated[s] >= gen || cached[s] < o.prompt) continue;
+                sg_batch_entry e;
+                std::memset(&e, 0, sizeof e);
+                e.tokens = tokens[s].data() + cached[s];
+                e.n_tokens = 1;
+                e.position = cached[s];
+                e.block_table = tables[s].data();
+                e.n_blocks = blocks_per_seq;
+                e.sample = 1;
+                e.sampling.top_p = 1.0f;
+                e.sampling.repetition_penalty = 1.0f;
+                batch.push_back(e);
+                who.push_back(s);
+                --budget;
+            }
+            for (int s = 0; s < n && budget > 0; ++s) {
+                if (cached[s] >= o.prompt) continue;
+                sg_batch_entry e;
+                std::memset(&e, 0, sizeof e);
+                e.n_tokens = std::min(budget, o.prompt - cached[s]);
+                e.tokens = tokens[s].data() + cached[s];
+                e.position = cached[s];
+                e.block_table = tables[s].data();
+                e.n_blocks = blocks_per_seq;
+                e.sample = cached[s] + e.n_tokens == o.prompt;
+                e.sampling.top_p = 1.0f;
+                e.sampling.repetition_penalty = 1.0f;
+                batch.push_back(e);
+                who.push_back(s);
+                budget -= e.n_tokens;
+                all_decode = false;
+            }
+            if (batch.empty()) break;
+            sg_step_output out{sampled.data(), logprobs.data(), top_t.data(), top_l.data(), nullptr};
+            const double t0 = now();
+            if (sg_engine_step(engine, batch.data(), static_cast<int32_t>(batch.size()), SG_LOGITS_NONE, &out) != SG_OK) {
+                std::fprintf(stderr, "sg_gpu_bench: step failed: %s\n", sg_last_error());
+                return false;
+            }
+            const double t1 = now();
+            ++steps;
+            if (all_decode) {
+                decode_times.push_back(t1 - t0);
+                for (const sg_batch_entry &e : batch) decode_kv_tokens += e.position + 1;
+            }
+            int slot = 0;
+            for (size_t i = 0; i < batch.size(); ++i) {
+                const int s = who[i];
+                cached[s] += batch[i].n_tokens;
+                if (!batch[i].sample) continue;
+                if (generated[s] == 0) first_token[s] = t1 - start;
+                tokens[s].push_back(sampled[slot++]);
+                ++generated[s];
+            }
+        }
+        const double wall = now() - start;
+        if (round < 0) continue;
+        Result r{};
+        r.programmatic = programmatic;
+        r.concurrency = n;
+        r.wall_s = wall;
+        r.steps = steps;
+        r.decode_steps = static_cast<int>(decode_times.size());
+        r.output_tps = static_cast<double>(n) * o.gen / wall;
+        double decode_total = 0;
+        for (double t : decode_times) decode_total += t;
+        std::vector<double> sorted = decode_times;
+        std::sort(sorted.begin(), sorted.end());
+        r.step_ms = sorted.empty() ? 0 : 1000.0 * sorted[sorted.size() / 2];
+        r.decode_tps = decode_total > 0 ? static_cast<double>(n) * r.decode_steps / decode_total : 0;
+        // Decode steps run every sequence at once here, so each decode step reads all weights and, per sequence,
+        // its context's K/V: bytes over time, averaged over the decode steps.
+        r.bandwidth = decode_total > 0 ? (weight_bytes * r.decode_steps + decode_kv_tokens * kv_bytes_per_token) / decode_total : 0;
+        double sum = 0, worst = 0;
+        for (double t : first_token) sum += t, worst = std::max(worst, t);
+        r.ttft_mean_ms = 1000.0 * sum / n;
+        r.ttft_max_ms = 1000.0 * worst;
+        results.push_back(r);
+        std::printf("  %s launches, concurrency %d: %d steps (%d decode-only) in %.2f s\n", launch_name(programmatic), n,
+                    steps, r.decode_steps, wall);
+    }
+    return true;
+}
 
 }  // namespace
 
@@ -176,155 +300,59 @@ int main(int argc, char **argv) {
         t.n_dims = static_cast<int32_t>(shapes[i].size());
         for (size_t d = 0; d < shapes[i].size(); ++d) t.shape[d] = shapes[i][d];
     }
-    sg_engine_params p = sg_engine_default_params();
-    p.backend = SG_BACKEND_CUDA;
-    p.kv_block_size = 16;
-    p.kv_num_blocks = 0;  // sized from free device memory
-    p.max_batch_tokens = o.budget;
-    p.cuda_graph_max_batch = o.graphs;
-    // Before the engine: its KV pool then takes most of what is free.
-    const double copy_bw = copy_bandwidth();
-    sg_engine *engine = nullptr;
-    const double t_load = now();
-    if (sg_engine_create(&c, tensors.data(), static_cast<int32_t>(tensors.size()), &p, &engine) != SG_OK) {
-        std::fprintf(stderr, "sg_gpu_bench: engine creation failed: %s\n", sg_last_error());
-        return 1;
-    }
-    const double loaded = now();
-    storage.clear();
-    storage.shrink_to_fit();
-    const int pool = sg_engine_kv_num_blocks(engine);
-    const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
     cudaDeviceProp props{};
     cudaGetDeviceProperties(&props, 0);
     const double kv_bytes_per_token = 2.0 * o.layers * o.kv_heads * head_dim * 2;
-    std::printf("sg_gpu_bench: %s on %s; model hidden %d, %d layers, %d/%d heads, intermediate %d, vocab %d: %.2f GB of "
-                "bf16 weights read per step\n", sg_engine_backend_name(engine), props.name, o.hidden, o.layers, o.heads,
-                o.kv_heads, o.intermediate, o.vocab, weight_bytes / 1e9);
-    std::printf("  weights generated in %.1f s, engine created (upload, KV pool of %d blocks = %.1f GB) in %.1f s; "
-                "device copy bandwidth %.0f GB/s\n", t_load - t_gen, pool, pool * 16.0 * kv_bytes_per_token / 1e9,
-                loaded - t_load, copy_bw / 1e9);
-    if (pool < max_concurrency * blocks_per_seq) {
-        std::fprintf(stderr, "sg_gpu_bench: the pool (%d blocks) cannot hold %d sequences of %d blocks\n", pool,
-                     max_concurrency, blocks_per_seq);
-        return 1;
-    }
-
+    const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
+    std::printf("sg_gpu_bench: %s; model hidden %d, %d layers, %d/%d heads, intermediate %d, vocab %d: %.2f GB of bf16 "
+                "weights read per step; weights generated in %.1f s\n", props.name, o.hidden, o.layers, o.heads,
+                o.kv_heads, o.intermediate, o.vocab, weight_bytes / 1e9, now() - t_gen);
+    // Before the engines: each KV pool then takes most of what is free.
+    const double copy_bw = copy_bandwidth();
     std::vector<Result> results;
-    const int rounds = static_cast<int>(o.concurrency.size());
-    for (int round = -rounds; round < rounds; ++round) {
-        // Negative rounds are untimed warm-ups, whole rounds at each concurrency: they capture every padded batch size
-        // the measured round replays (the batch shrinks in steps as staggered sequences finish), so no capture is timed.
-        const int n = o.concurrency[round < 0 ? round + rounds : round];
-        const int gen = o.gen;
-        std::vector<std::vector<int32_t>> tokens(n), tables(n);
-        std::vector<int> cached(n, 0), generated(n, 0);
-        std::vector<double> first_token(n, 0);
-        for (int s = 0; s < n; ++s) {
-            for (int i = 0; i < o.prompt; ++i)  // warm-up rounds are negative: the salt must not be
-                tokens[s].push_back(1 + (s * 7919 + i * 104729 + (round + rounds) * 31) % (o.vocab - 1));
-            for (int b = 0; b < blocks_per_seq; ++b) tables[s].push_back(s * blocks_per_seq + b);
+    for (const int programmatic : o.launches) {
+        sg_engine_params p = sg_engine_default_params();
+        p.backend = SG_BACKEND_CUDA;
+        p.kv_block_size = 16;
+        p.kv_num_blocks = 0;  // sized from free device memory
+        p.max_batch_tokens = o.budget;
+        p.cuda_graph_max_batch = o.graphs;
+        p.cuda_programmatic_launch = programmatic;
+        sg_engine *engine = nullptr;
+        const double t_load = now();
+        if (sg_engine_create(&c, tensors.data(), static_cast<int32_t>(tensors.size()), &p, &engine) != SG_OK) {
+            std::fprintf(stderr, "sg_gpu_bench: engine creation failed: %s\n", sg_last_error());
+            return 1;
         }
-        std::vector<sg_batch_entry> batch;
-        std::vector<int> who;
-        std::vector<int32_t> sampled(n), top_t(static_cast<size_t>(n) * p.max_logprobs);
-        std::vector<float> logprobs(n), top_l(static_cast<size_t>(n) * p.max_logprobs);
-        std::vector<double> decode_times;
-        double decode_kv_tokens = 0;
-        int steps = 0;
-        const double start = now();
-        while (true) {
-            batch.clear();
-            who.clear();
-            int budget = o.budget;
-            bool all_decode = true;
-            for (int s = 0; s < n; ++s) {  // decode tokens first, then prefill chunks while the budget lasts
-                if (generated[s] >= gen || cached[s] < o.prompt) continue;
-                sg_batch_entry e;
-                std::memset(&e, 0, sizeof e);
-                e.tokens = tokens[s].data() + cached[s];
-                e.n_tokens = 1;
-                e.position = cached[s];
-                e.block_table = tables[s].data();
-                e.n_blocks = blocks_per_seq;
-                e.sample = 1;
-                e.sampling.top_p = 1.0f;
-                e.sampling.repetition_penalty = 1.0f;
-                batch.push_back(e);
-                who.push_back(s);
-                --budget;
-            }
-            for (int s = 0; s < n && budget > 0; ++s) {
-                if (cached[s] >= o.prompt) continue;
-                sg_batch_entry e;
-                std::memset(&e, 0, sizeof e);
-                e.n_tokens = std::min(budget, o.prompt - cached[s]);
-                e.tokens = tokens[s].data() + cached[s];
-                e.position = cached[s];
-                e.block_table = tables[s].data();
-                e.n_blocks = blocks_per_seq;
-                e.sample = cached[s] + e.n_tokens == o.prompt;
-                e.sampling.top_p = 1.0f;
-                e.sampling.repetition_penalty = 1.0f;
-                batch.push_back(e);
-                who.push_back(s);
-                budget -= e.n_tokens;
-                all_decode = false;
-            }
-            if (batch.empty()) break;
-            sg_step_output out{sampled.data(), logprobs.data(), top_t.data(), top_l.data(), nullptr};
-            const double t0 = now();
-            if (sg_engine_step(engine, batch.data(), static_cast<int32_t>(batch.size()), SG_LOGITS_NONE, &out) != SG_OK) {
-                std::fprintf(stderr, "sg_gpu_bench: step failed: %s\n", sg_last_error());
-                return 1;
-            }
-            const double t1 = now();
-            ++steps;
-            if (all_decode) {
-                decode_times.push_back(t1 - t0);
-                for (const sg_batch_entry &e : batch) decode_kv_tokens += e.position + 1;
-            }
-            int slot = 0;
-            for (size_t i = 0; i < batch.size(); ++i) {
-                const int s = who[i];
-                cached[s] += batch[i].n_tokens;
-                if (!batch[i].sample) continue;
-                if (generated[s] == 0) first_token[s] = t1 - start;
-                tokens[s].push_back(sampled[slot++]);
-                ++generated[s];
-            }
+        const int pool = sg_engine_kv_num_blocks(engine);
+        std::printf("  %s launches: %s created (upload, KV pool of %d blocks = %.1f GB) in %.1f s; device copy bandwidth "
+                    "%.0f GB/s\n", launch_name(programmatic), sg_engine_backend_name(engine), pool,
+                    pool * 16.0 * kv_bytes_per_token / 1e9, now() - t_load, copy_bw / 1e9);
+        if (pool < max_concurrency * blocks_per_seq) {
+            std::fprintf(stderr, "sg_gpu_bench: the pool (%d blocks) cannot hold %d sequences of %d blocks\n", pool,
+                         max_concurrency, blocks_per_seq);
+            return 1;
         }
-        const double wall = now() - start;
-        if (round < 0) continue;
-        Result r{};
-        r.concurrency = n;
-        r.wall_s = wall;
-        r.steps = steps;
-        r.decode_steps = static_cast<int>(decode_times.size());
-        r.output_tps = static_cast<double>(n) * o.gen / wall;
-        double decode_total = 0;
-        for (double t : decode_times) decode_total += t;
-        std::vector<double> sorted = decode_times;
-        std::sort(sorted.begin(), sorted.end());
-        r.step_ms = sorted.empty() ? 0 : 1000.0 * sorted[sorted.size() / 2];
-        r.decode_tps = decode_total > 0 ? static_cast<double>(n) * r.decode_steps / decode_total : 0;
-        // Decode steps run every sequence at once here, so each decode step reads all weights and, per sequence,
-        // its context's K/V: bytes over time, averaged over the decode steps.
-        r.bandwidth = decode_total > 0 ? (weight_bytes * r.decode_steps + decode_kv_tokens * kv_bytes_per_token) / decode_total : 0;
-        double sum = 0, worst = 0;
-        for (double t : first_token) sum += t, worst = std::max(worst, t);
-        r.ttft_mean_ms = 1000.0 * sum / n;
-        r.ttft_max_ms = 1000.0 * worst;
-        results.push_back(r);
-        std::printf("  concurrency %d: %d steps (%d decode-only) in %.2f s\n", n, steps, r.decode_steps, wall);
+        const bool ok = run_rounds(engine, o, programmatic, p.max_logprobs, weight_bytes, kv_bytes_per_token, results);
+        sg_engine_free(engine);
+        if (!ok) return 1;
     }
-    sg_engine_free(engine);
     std::printf("\nsg_gpu_bench results (%s, prompt %d, %d new tokens each, greedy, graphs up to %d)\n", props.name, o.prompt,
                 o.gen, o.graphs);
-    std::printf("| concurrency | output tok/s | decode tok/s | decode step ms (median) | TTFT ms mean / max | decode GB/s | of copy bw |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
-    for (const Result &r : results)
-        std::printf("| %d | %.0f | %.0f | %.3f | %.1f / %.1f | %.0f | %.0f%% |\n", r.concurrency, r.output_tps, r.decode_tps,
-                    r.step_ms, r.ttft_mean_ms, r.ttft_max_ms, r.bandwidth / 1e9, copy_bw > 0 ? 100.0 * r.bandwidth / copy_bw : 0.0);
+    std::printf("| concurrency | launches | output tok/s | decode tok/s | decode step ms (median) | TTFT ms mean / max | decode GB/s | of copy bw |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
+    std::vector<Result> ordered = results;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const Result &a, const Result &b) { return a.concurrency < b.concurrency; });
+    for (const Result &r : ordered)
+        std::printf("| %d | %s | %.0f | %.0f | %.3f | %.1f / %.1f | %.0f | %.0f%% |\n", r.concurrency,
+                    launch_name(r.programmatic), r.output_tps, r.decode_tps, r.step_ms, r.ttft_mean_ms, r.ttft_max_ms,
+                    r.bandwidth / 1e9, copy_bw > 0 ? 100.0 * r.bandwidth / copy_bw : 0.0);
+    // Programmatic over plain, where both ran: the ratio the README quotes.
+    for (const Result &a : ordered)
+        for (const Result &b : ordered)
+            if (a.concurrency == b.concurrency && a.programmatic == 0 && b.programmatic == 1 && a.output_tps > 0 &&
+                a.decode_tps > 0)
+                std::printf("programmatic / plain at concurrency %d: output tok/s %.2fx, decode tok/s %.2fx\n",
+                            a.concurrency, b.output_tps / a.output_tps, b.decode_tps / a.decode_tps);
     return 0;
 }
