@@ -11,14 +11,16 @@ import dev.streamgate.worker.engine.EngineOptions;
 /**
  * The worker's command line: {@code --model <folder|bundled name> [--host H] [--port 8000] [--threads N]
  * [--kv-blocks N | --kv-cache-mib N] [--kv-block-size N] [--kv-dtype f32|bf16] [--max-num-seqs N]
- * [--max-batched-tokens N] [--served-model-name NAME]}.
+ * [--max-batched-tokens N] [--served-model-name NAME]}, and for the backend and the GPU {@code [--backend
+ * auto|cpu|cuda] [--device N] [--kv-memory-fraction F] [--cuda-graph-max-batch N] [--programmatic-launch on|off]}.
  */
 record WorkerCommandLine(Path model, String host, int port, WorkerOptions options) {
 
     static final String USAGE = "usage: java -jar streamgate-gpu-worker-all.jar --model <folder|demo-chat>"
             + " [--host 0.0.0.0] [--port 8000] [--threads N (0: all cores)] [--kv-blocks N | --kv-cache-mib N]"
             + " [--kv-block-size 16] [--kv-dtype f32|bf16] [--max-num-seqs N] [--max-batched-tokens N]"
-            + " [--served-model-name NAME]";
+            + " [--served-model-name NAME] [--backend auto|cpu|cuda] [--device 0] [--kv-memory-fraction 0.9]"
+            + " [--cuda-graph-max-batch 256] [--programmatic-launch on|off]";
 
     static WorkerCommandLine parse(String... args) {
         String model = null;
@@ -34,6 +36,12 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
         Integer kvCacheMib = null;
         int maxNumSeqs = defaults.maxNumSeqs();
         Integer maxBatchedTokens = null;
+        EngineOptions.ComputeBackend backend = engine.backend();
+        EngineOptions.Gpu gpu = engine.gpu();
+        int device = gpu.device();
+        double kvMemoryFraction = gpu.kvMemoryFraction();
+        int graphMaxBatch = gpu.graphMaxBatch();
+        boolean programmaticLaunch = gpu.programmaticLaunch();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -52,6 +60,11 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
                 case "--max-num-seqs" -> maxNumSeqs = number(flag, value);
                 case "--max-batched-tokens" -> maxBatchedTokens = number(flag, value);
                 case "--served-model-name" -> servedName = value;
+                case "--backend" -> backend = backend(value);
+                case "--device" -> device = number(flag, value);
+                case "--kv-memory-fraction" -> kvMemoryFraction = fraction(flag, value);
+                case "--cuda-graph-max-batch" -> graphMaxBatch = number(flag, value);
+                case "--programmatic-launch" -> programmaticLaunch = onOff(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -65,7 +78,9 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
             throw new IllegalArgumentException("--kv-blocks and --kv-cache-mib both size the KV pool; give one");
         }
         try {
-            engine = engine.withThreads(threads).withKvBlockSize(kvBlockSize).withKvDtype(kvDtype);
+            engine = engine.withThreads(threads).withKvBlockSize(kvBlockSize).withKvDtype(kvDtype).withBackend(backend)
+                    .withGpu(new EngineOptions.Gpu(device, kvMemoryFraction, gpu.maxBatchTokens(), graphMaxBatch,
+                            programmaticLaunch));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid engine option: " + e.getMessage(), e);
         }
@@ -105,6 +120,31 @@ record WorkerCommandLine(Path model, String host, int port, WorkerOptions option
             return EngineOptions.KvCacheDtype.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--kv-dtype must be f32 or bf16, was " + value);
+        }
+    }
+
+    private static EngineOptions.ComputeBackend backend(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "auto" -> EngineOptions.ComputeBackend.AUTO;
+            case "cpu" -> EngineOptions.ComputeBackend.CPU;
+            case "cuda" -> EngineOptions.ComputeBackend.CUDA;
+            default -> throw new IllegalArgumentException("--backend must be auto, cpu or cuda, was " + value);
+        };
+    }
+
+    private static boolean onOff(String flag, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(flag + " must be on or off, was " + value);
+        };
+    }
+
+    private static double fraction(String flag, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, was " + value);
         }
     }
 

@@ -42,6 +42,26 @@ class WorkerCommandLineTest {
     }
 
     @Test
+    void theBackendAndTheGpuCanBeChosen() {
+        EngineOptions engine = WorkerCommandLine.parse("--model", "demo-chat", "--backend", "cuda", "--device", "1",
+                "--kv-memory-fraction", "0.5", "--cuda-graph-max-batch", "64", "--programmatic-launch", "off")
+                .options().engine();
+        assertThat(engine.backend()).isEqualTo(EngineOptions.ComputeBackend.CUDA);
+        assertThat(engine.gpu()).isEqualTo(new EngineOptions.Gpu(1, 0.5, EngineOptions.Gpu.defaults().maxBatchTokens(),
+                64, false));
+        assertThat(WorkerCommandLine.parse("--model", "demo-chat", "--backend", "CPU").options().engine().backend())
+                .isEqualTo(EngineOptions.ComputeBackend.CPU);
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--backend", "tpu"))
+                .hasMessageContaining("--backend must be auto, cpu or cuda");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--kv-memory-fraction", "1.5"))
+                .hasMessageContaining("invalid engine option: gpu.kvMemoryFraction must be in (0, 1]");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--kv-memory-fraction", "most"))
+                .hasMessageContaining("--kv-memory-fraction must be a number");
+        assertThatThrownBy(() -> WorkerCommandLine.parse("--model", "demo-chat", "--programmatic-launch", "yes"))
+                .hasMessageContaining("--programmatic-launch must be on or off");
+    }
+
+    @Test
     void theKvPoolIsSizedByBlocksOrByMemory() {
         assertThat(WorkerCommandLine.parse("--model", "demo-chat", "--kv-cache-mib", "64").options().engine())
                 .isEqualTo(EngineOptions.defaults().withKvCacheBytes(64L << 20));
