@@ -83,6 +83,7 @@ private:
     PinnedArray<int32_t> meta_host_;
     DeviceArray<float> x_, proj_, q_, partials_, logits_;
     DeviceArray<bf16_bits> act_;
+    DeviceArray<bf16_bits> mlp_;  // the fused gate/up gemv's output (its input, act_, is still being read)
     size_t partial_capacity_ = 0;
     // Sampling.
     DeviceArray<cuda::SampleRequest> requests_;
@@ -161,6 +162,7 @@ void CudaBackend::start(const Model &model, const sg_engine_params &params) {
     capacity_.table_stride = (d_.context + block_size_ - 1) / block_size_;
     partial_capacity_ = cuda::attention_partial_floats(std::max(graph_max_, kMinLogitRows), d_.heads, d_.head_dim, kMaxSplits);
     partials_.resize(partial_capacity_);
+    mlp_.resize(static_cast<size_t>(cuda::kGemvMaxRows) * d_.intermediate);
     StepBatch none;
     grow(none, 0);
     sample_work_.resize(static_cast<size_t>(kSamplePass) * d_.vocab);
@@ -260,9 +262,14 @@ void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &spl
         matmul(act_.get(), rows, w.o, x_.get(), true);
         if (w.o_bias != nullptr) cuda::add_bias(x_.get(), w.o_bias, rows, d_.hidden, kernels_);
         cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.post_attention_norm, eps, act_.get(), kernels_);
-        matmul(act_.get(), rows, w.gate_up, proj_.get(), false);
-        cuda::swiglu(proj_.get(), rows, d_.intermediate, act_.get(), kernels_);
-        matmul(act_.get(), rows, w.down, x_.get(), true);
+        if (rows <= cuda::kGemvMaxRows) {  // decode: SwiGLU in the gate/up gemv's epilogue
+            cuda::gemv_swiglu(w.gate_up.data, act_.get(), mlp_.get(), rows, d_.intermediate, d_.hidden, kernels_);
+            matmul(mlp_.get(), rows, w.down, x_.get(), true);
+        } else {
+            matmul(act_.get(), rows, w.gate_up, proj_.get(), false);
+            cuda::swiglu(proj_.get(), rows, d_.intermediate, act_.get(), kernels_);
+            matmul(act_.get(), rows, w.down, x_.get(), true);
+        }
     }
     if (plan.logit_rows == 0) return;
     cuda::rms_norm(x_.get(), logit_rows, plan.logit_rows, d_.hidden, weights_->final_norm(), eps, act_.get(), kernels_);

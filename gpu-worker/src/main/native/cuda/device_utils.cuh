@@ -44,6 +44,9 @@ __device__ __forceinline__ void prefetch_l2(const void *p) {
 #endif
 }
 
+// SwiGLU's product, in one place so that the fused gemv epilogue and the swiglu kernel agree bit for bit.
+__device__ __forceinline__ float silu_times(float gate, float up) { return gate / (1.0f + expf(-gate)) * up; }
+
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);

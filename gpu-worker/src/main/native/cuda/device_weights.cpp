@@ -13,6 +13,19 @@ constexpr size_t kStagingBytes = 32u << 20;
 
 size_t aligned(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
+// Elements [start, start + n) of `m` as bf16: copied when they are, rounded to nearest even otherwise.
+void to_bf16(const Matrix &m, size_t start, size_t n, uint16_t *out) {
+    if (m.dtype == SG_DTYPE_BF16) {
+        std::memcpy(out, static_cast<const uint16_t *>(m.data) + start, n * 2);
+    } else if (m.dtype == SG_DTYPE_F32) {
+        const float *in = static_cast<const float *>(m.data) + start;
+        for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(in[i]);
+    } else {
+        const uint16_t *in = static_cast<const uint16_t *>(m.data) + start;
+        for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(f16_to_f32(in[i]));
+    }
+}
+
 // Copies host data to the device through a pinned staging buffer, converting matrices to bf16 on the way.
 class Uploader {
 public:
@@ -25,16 +38,23 @@ public:
         uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
         for (size_t start = 0; start < elements; start += chunk) {
             const size_t n = std::min(chunk, elements - start);
-            if (m.dtype == SG_DTYPE_BF16) {
-                std::memcpy(out, static_cast<const uint16_t *>(m.data) + start, n * 2);
-            } else if (m.dtype == SG_DTYPE_F32) {
-                const float *in = static_cast<const float *>(m.data) + start;
-                for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(in[i]);
-            } else {
-                const uint16_t *in = static_cast<const uint16_t *>(m.data) + start;
-                for (size_t i = 0; i < n; ++i) out[i] = f32_to_bf16(f16_to_f32(in[i]));
-            }
+            to_bf16(m, start, n, out);
             SG_CUDA_CHECK(cudaMemcpy(device_ + offset + start * 2, out, n * 2, cudaMemcpyHostToDevice));
+        }
+    }
+
+    // Two matrices of one shape with their rows interleaved (a0, b0, a1, b1, ...) at byte `offset`.
+    void interleaved(const Matrix &a, const Matrix &b, size_t offset) {
+        const size_t cols = static_cast<size_t>(a.cols);
+        const size_t pairs_per_chunk = std::max<size_t>(1, kStagingBytes / (4 * cols));
+        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
+        for (size_t first = 0; first < static_cast<size_t>(a.rows); first += pairs_per_chunk) {
+            const size_t pairs = std::min(pairs_per_chunk, static_cast<size_t>(a.rows) - first);
+            for (size_t p = 0; p < pairs; ++p) {
+                to_bf16(a, (first + p) * cols, cols, out + 2 * p * cols);
+                to_bf16(b, (first + p) * cols, cols, out + (2 * p + 1) * cols);
+            }
+            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + first * 4 * cols, out, pairs * 4 * cols, cudaMemcpyHostToDevice));
         }
     }
 
@@ -108,8 +128,7 @@ DeviceWeights::DeviceWeights(const Model &model) {
         layer.qkv = matrix_at(o.qkv, d.q_dim + 2 * d.kv_dim, d.hidden);
         up.matrix(w.o_proj, o.o);
         layer.o = matrix_at(o.o, d.hidden, d.q_dim);
-        up.matrix(w.gate_proj, o.gate_up);
-        up.matrix(w.up_proj, o.gate_up + matrix_bytes(w.gate_proj));
+        up.interleaved(w.gate_proj, w.up_proj, o.gate_up);
         layer.gate_up = matrix_at(o.gate_up, 2 * d.intermediate, d.hidden);
         up.matrix(w.down_proj, o.down);
         layer.down = matrix_at(o.down, d.hidden, d.intermediate);

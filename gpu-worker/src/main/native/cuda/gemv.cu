@@ -2,7 +2,8 @@
 // One warp per output feature streams that weight row once with 16-byte loads (four in flight per lane) and
 // applies it to every token row held in registers; a warp reduction finishes each dot. At these batch sizes a
 // decode step is bound by reading the weights, and this reads each weight byte exactly once. Launched
-// programmatically, a block prefetches its weight rows into L2 while the kernel before it still runs.
+// programmatically, a block prefetches its weight rows into L2 while the kernel before it still runs. The gate/up
+// projection has its own kernel that applies SwiGLU to the dots before they leave the block.
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
@@ -25,23 +26,18 @@ __device__ __forceinline__ float dot8(const uint4 &w, const uint4 &x) {
     return sum + a.x * b.x + a.y * b.y;
 }
 
+// The weights are constant, so a warp may ask for its row before the previous kernel has finished (a programmatic
+// launch starts this block early): the loads after pdl_enter() then find it in L2, or on its way.
+__device__ __forceinline__ void prefetch_row(const uint4 *w_row, int chunks, int lane) {
+    for (int line = lane * 8; line < chunks; line += 32 * 8) prefetch_l2(w_row + line);
+}
+
+// acc[t] = dot(w_row, x[t, :]) in every lane of the warp.
 template <int Rows>
-__global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, const uint16_t *x, float *y, int n, int k,
-                                                           int accumulate) {
-    const int lane = threadIdx.x & 31;
-    const int feature = blockIdx.x * kWarps + (threadIdx.x >> 5);
-    const int chunks = k / 8;  // 16-byte chunks per row
-    const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
-    // The weights are constant, so their row may be requested before the previous kernel has finished (a
-    // programmatic launch starts this block early): the first loads below then find it in L2, or on its way.
-    if (feature < n)
-        for (int line = lane * 8; line < chunks; line += 32 * 8) prefetch_l2(w_row + line);
-    pdl_enter();
-    if (feature >= n) return;
+__device__ __forceinline__ void row_dots(const uint4 *w_row, const uint16_t *x, int chunks, int lane, float (&acc)[Rows]) {
     const uint4 *x_rows = reinterpret_cast<const uint4 *>(x);
     // One or two token rows leave registers for eight loads in flight per lane: a k = 2048 row is then one round trip.
     constexpr int unroll = Rows <= 2 ? 2 * kUnroll : kUnroll;
-    float acc[Rows];
 #pragma unroll
     for (int t = 0; t < Rows; ++t) acc[t] = 0.0f;
     int c = lane;
@@ -62,6 +58,20 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
     }
 #pragma unroll
     for (int t = 0; t < Rows; ++t) acc[t] = warp_sum(acc[t]);
+}
+
+template <int Rows>
+__global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, const uint16_t *x, float *y, int n, int k,
+                                                           int accumulate) {
+    const int lane = threadIdx.x & 31;
+    const int feature = blockIdx.x * kWarps + (threadIdx.x >> 5);
+    const int chunks = k / 8;  // 16-byte chunks per row
+    const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
+    if (feature < n) prefetch_row(w_row, chunks, lane);
+    pdl_enter();
+    if (feature >= n) return;
+    float acc[Rows];
+    row_dots<Rows>(w_row, x, chunks, lane, acc);
     if (lane == 0) {
 #pragma unroll
         for (int t = 0; t < Rows; ++t) {
@@ -71,28 +81,83 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
     }
 }
 
+// Rows 2i and 2i + 1 of w are gate_i and up_i, so a block's warps hold kWarps / 2 complete pairs; their dots meet
+// in shared memory and SwiGLU is applied there.
 template <int Rows>
-void launch(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, KernelStream stream) {
+__global__ void __launch_bounds__(kWarps * 32) gemv_swiglu_kernel(const uint16_t *w, const uint16_t *x, uint16_t *out,
+                                                                  int inter, int k) {
+    __shared__ float dots[kWarps][Rows];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int feature = blockIdx.x * kWarps + warp, n = 2 * inter;
+    const int chunks = k / 8;
+    const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
+    if (feature < n) prefetch_row(w_row, chunks, lane);
+    pdl_enter();
+    float acc[Rows];
+    if (feature < n) {
+        row_dots<Rows>(w_row, x, chunks, lane, acc);
+    } else {
+#pragma unroll
+        for (int t = 0; t < Rows; ++t) acc[t] = 0.0f;
+    }
+    if (lane == 0)
+#pragma unroll
+        for (int t = 0; t < Rows; ++t) dots[warp][t] = acc[t];
+    __syncthreads();
+    for (int idx = threadIdx.x; idx < (kWarps / 2) * Rows; idx += blockDim.x) {
+        const int pair = idx / Rows, t = idx % Rows, i = blockIdx.x * (kWarps / 2) + pair;
+        if (i < inter)
+            out[static_cast<size_t>(t) * inter + i] = float_to_bf16_bits(silu_times(dots[2 * pair][t], dots[2 * pair + 1][t]));
+    }
+}
+
+template <int Rows>
+void launch_rows(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, KernelStream stream) {
     const int blocks = (n + kWarps - 1) / kWarps;
     launch("gemv_kernel", gemv_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, y, n, k, accumulate ? 1 : 0);
+}
+
+template <int Rows>
+void launch_swiglu_rows(const uint16_t *w, const uint16_t *x, uint16_t *out, int inter, int k, KernelStream stream) {
+    const int blocks = (2 * inter + kWarps - 1) / kWarps;
+    launch("gemv_swiglu_kernel", gemv_swiglu_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, out, inter, k);
+}
+
+void check_operands(const bf16_bits *w, const bf16_bits *x, int rows, int k) {
+    if (k % 8 != 0 || reinterpret_cast<uintptr_t>(w) % 16 != 0 || reinterpret_cast<uintptr_t>(x) % 16 != 0)
+        fail(SG_ERR_INTERNAL, "gemv needs k %% 8 == 0 and 16-byte aligned operands (k = %d)", k);
+    if (rows < 0 || rows > kGemvMaxRows) fail(SG_ERR_INTERNAL, "gemv takes at most %d rows, got %d", kGemvMaxRows, rows);
 }
 
 }  // namespace
 
 void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, KernelStream stream) {
-    if (k % 8 != 0 || reinterpret_cast<uintptr_t>(w) % 16 != 0 || reinterpret_cast<uintptr_t>(x) % 16 != 0)
-        fail(SG_ERR_INTERNAL, "gemv needs k %% 8 == 0 and 16-byte aligned operands (k = %d)", k);
+    check_operands(w, x, rows, k);
     switch (rows) {
-        case 0: return;
-        case 1: return launch<1>(w, x, y, n, k, accumulate, stream);
-        case 2: return launch<2>(w, x, y, n, k, accumulate, stream);
-        case 3: return launch<3>(w, x, y, n, k, accumulate, stream);
-        case 4: return launch<4>(w, x, y, n, k, accumulate, stream);
-        case 5: return launch<5>(w, x, y, n, k, accumulate, stream);
-        case 6: return launch<6>(w, x, y, n, k, accumulate, stream);
-        case 7: return launch<7>(w, x, y, n, k, accumulate, stream);
-        case 8: return launch<8>(w, x, y, n, k, accumulate, stream);
-        default: fail(SG_ERR_INTERNAL, "gemv takes at most %d rows, got %d", kGemvMaxRows, rows);
+        case 1: return launch_rows<1>(w, x, y, n, k, accumulate, stream);
+        case 2: return launch_rows<2>(w, x, y, n, k, accumulate, stream);
+        case 3: return launch_rows<3>(w, x, y, n, k, accumulate, stream);
+        case 4: return launch_rows<4>(w, x, y, n, k, accumulate, stream);
+        case 5: return launch_rows<5>(w, x, y, n, k, accumulate, stream);
+        case 6: return launch_rows<6>(w, x, y, n, k, accumulate, stream);
+        case 7: return launch_rows<7>(w, x, y, n, k, accumulate, stream);
+        case 8: return launch_rows<8>(w, x, y, n, k, accumulate, stream);
+        default: return;  // 0 rows
+    }
+}
+
+void gemv_swiglu(const bf16_bits *w, const bf16_bits *x, bf16_bits *out, int rows, int inter, int k, KernelStream stream) {
+    check_operands(w, x, rows, k);
+    switch (rows) {
+        case 1: return launch_swiglu_rows<1>(w, x, out, inter, k, stream);
+        case 2: return launch_swiglu_rows<2>(w, x, out, inter, k, stream);
+        case 3: return launch_swiglu_rows<3>(w, x, out, inter, k, stream);
+        case 4: return launch_swiglu_rows<4>(w, x, out, inter, k, stream);
+        case 5: return launch_swiglu_rows<5>(w, x, out, inter, k, stream);
+        case 6: return launch_swiglu_rows<6>(w, x, out, inter, k, stream);
+        case 7: return launch_swiglu_rows<7>(w, x, out, inter, k, stream);
+        case 8: return launch_swiglu_rows<8>(w, x, out, inter, k, stream);
+        default: return;  // 0 rows
     }
 }
 

@@ -312,11 +312,11 @@ void check_swiglu_bias() {
     std::vector<double> want(got.size());
     for (int r = 0; r < rows; ++r)
         for (int i = 0; i < inter; ++i) {
-            const double g = gu[static_cast<size_t>(r) * 2 * inter + i], u = gu[static_cast<size_t>(r) * 2 * inter + inter + i];
+            const double g = gu[(static_cast<size_t>(r) * inter + i) * 2], u = gu[(static_cast<size_t>(r) * inter + i) * 2 + 1];
             want[static_cast<size_t>(r) * inter + i] = g / (1 + std::exp(-g)) * u;
         }
     const double err = relative_error(got, want);
-    check(err < 5e-3, fmt("swiglu: rel err %.2e", err));
+    check(err < 5e-3, fmt("swiglu (gate/up interleaved): rel err %.2e", err));
     const int n = 300;
     std::vector<float> y = normal(static_cast<size_t>(rows) * n);
     const std::vector<float> bias = normal(n);
@@ -363,6 +363,43 @@ void check_gemv() {
                 std::snprintf(what, sizeof what, "gemv %d x [%d, %d]%s: rel err %.2e", rows, n, k, accumulate ? " accumulating" : "", err);
                 check(err < 1e-5, what);
             }
+        }
+    }
+}
+
+// The fused gate/up gemv with its SwiGLU epilogue: against the double reference, and bit for bit against the
+// unfused path (gemv to float32, then the swiglu kernel), which prefill steps take.
+void check_gemv_swiglu() {
+    const int shapes[][2] = {{5632, 2048}, {100, 72}, {3, 8}};  // [inter, k]: TinyLlama's, a small one, a partial block
+    for (const auto &shape : shapes) {
+        const int inter = shape[0], k = shape[1];
+        const std::vector<bf16_bits> w = to_bf16(normal(static_cast<size_t>(2) * inter * k, 1.0f / std::sqrt(static_cast<float>(k))));
+        auto d_w = upload(w);
+        for (int rows : {1, 2, 8}) {
+            if (quick && rows == 2) continue;
+            const std::vector<bf16_bits> x = to_bf16(normal(static_cast<size_t>(rows) * k));
+            auto d_x = upload(x);
+            auto d_fused = poisoned<bf16_bits>(static_cast<size_t>(rows) * inter);
+            sg::cuda::gemv_swiglu(d_w.get(), d_x.get(), d_fused.get(), rows, inter, k, nullptr);
+            auto d_dots = poisoned<float>(static_cast<size_t>(rows) * 2 * inter);
+            auto d_plain = poisoned<bf16_bits>(static_cast<size_t>(rows) * inter);
+            sg::cuda::gemv(d_w.get(), d_x.get(), d_dots.get(), rows, 2 * inter, k, false, nullptr);
+            sg::cuda::swiglu(d_dots.get(), rows, inter, d_plain.get(), nullptr);
+            const std::vector<bf16_bits> fused = download(d_fused, static_cast<size_t>(rows) * inter);
+            const std::vector<bf16_bits> plain = download(d_plain, static_cast<size_t>(rows) * inter);
+            const std::vector<double> dots = matmul_reference(x, w, rows, 2 * inter, k, nullptr);
+            std::vector<double> want(static_cast<size_t>(rows) * inter);
+            for (size_t j = 0; j < want.size(); ++j) {
+                const double g = dots[2 * j], u = dots[2 * j + 1];
+                want[j] = g / (1 + std::exp(-g)) * u;
+            }
+            const double err = relative_error(widen(fused), want);
+            size_t differ = 0;
+            for (size_t j = 0; j < fused.size(); ++j) differ += fused[j] != plain[j];
+            char what[200];
+            std::snprintf(what, sizeof what, "gemv_swiglu %d x [2 x %d, %d]: rel err %.2e, %zu of %zu differ from gemv + swiglu",
+                          rows, inter, k, err, differ, fused.size());
+            check(err < 5e-3 && differ == 0, what);
         }
     }
 }
@@ -808,6 +845,7 @@ int main(int argc, char **argv) {
         {"qkv_rope_store", check_qkv_rope_store},
         {"swiglu/bias", check_swiglu_bias},
         {"gemv", check_gemv},
+        {"gemv_swiglu", check_gemv_swiglu},
         {"cublas", check_cublas_gemm},
         {"attention", check_attention},
         {"sampling", check_sampling},
