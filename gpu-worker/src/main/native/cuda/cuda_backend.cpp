@@ -243,7 +243,7 @@ void CudaBackend::matmul(const bf16_bits *x, int rows, const cuda::DeviceMatrix 
 }
 
 void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &split) {
-    const DeviceBatchLayout l = device_batch_layout(capacity_);
+    const DeviceBatchLayout &l = plan.layout;
     const int32_t *meta = meta_.get();
     const int32_t *tokens = meta + l.tokens, *positions = meta + l.positions, *slots = meta + l.slots;
     const int32_t *row_entry = meta + l.row_entry, *tables = meta + l.block_tables, *logit_rows = meta + l.logit_rows;
@@ -326,21 +326,9 @@ cudaGraphExec_t CudaBackend::capture(const DeviceBatchPlan &plan, const Attentio
     return nullptr;
 }
 
-// Only the used part of each metadata region crosses the bus.
+// The step's packed metadata crosses the bus in one copy.
 void CudaBackend::upload(const DeviceBatchPlan &plan) {
-    const DeviceBatchLayout l = device_batch_layout(capacity_);
-    const std::pair<size_t, size_t> regions[] = {
-        {l.tokens, plan.rows},
-        {l.positions, plan.rows},
-        {l.slots, plan.rows},
-        {l.row_entry, plan.rows},
-        {l.block_tables, static_cast<size_t>(plan.entries) * capacity_.table_stride},
-        {l.logit_rows, plan.logit_rows},
-    };
-    for (const auto &region : regions)
-        if (region.second > 0)
-            SG_CUDA_CHECK(cudaMemcpyAsync(meta_.get() + region.first, meta_host_.get() + region.first, region.second * 4,
-                                          cudaMemcpyHostToDevice, stream_));
+    SG_CUDA_CHECK(cudaMemcpyAsync(meta_.get(), meta_host_.get(), plan.layout.words * 4, cudaMemcpyHostToDevice, stream_));
 }
 
 void CudaBackend::step(const StepBatch &b, const sg_step_output &out) {

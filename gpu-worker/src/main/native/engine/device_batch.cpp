@@ -94,11 +94,13 @@ DeviceBatchPlan fill_device_batch(const StepBatch &b, int block_size, int pad_bl
     if (!device_batch_fits(b, block_size, c, padded_rows))
         fail(SG_ERR_INVALID_ARGUMENT, "device batch: step of %d tokens / %d entries exceeds the buffers (%d / %d)", b.n_tokens,
              b.n_entries, c.rows, c.entries);
-    const DeviceBatchLayout l = device_batch_layout(c);
     DeviceBatchPlan plan;
     plan.rows = padded_rows > 0 ? padded_rows : b.n_tokens;
     plan.entries = padded_rows > 0 ? padded_rows : b.n_entries;
+    plan.logit_rows = padded_rows > 0 ? padded_rows : static_cast<int>(b.logit_rows.size());
     plan.max_context = b.max_context;
+    plan.layout = device_batch_layout(DeviceBatchCapacity{plan.rows, plan.entries, plan.logit_rows, c.table_stride});
+    const DeviceBatchLayout &l = plan.layout;
     int32_t *tokens = meta + l.tokens, *positions = meta + l.positions, *slots = meta + l.slots;
     int32_t *row_entry = meta + l.row_entry, *tables = meta + l.block_tables, *logit_rows = meta + l.logit_rows;
     for (int i = 0; i < b.n_entries; ++i) {
@@ -126,11 +128,9 @@ DeviceBatchPlan fill_device_batch(const StepBatch &b, int block_size, int pad_bl
     }
     if (padded_rows > 0) {
         for (int r = 0; r < plan.rows; ++r) logit_rows[r] = r;
-        plan.logit_rows = plan.rows;
         plan.max_context = std::max(plan.max_context, 1);
     } else {
         std::copy(b.logit_rows.begin(), b.logit_rows.end(), logit_rows);
-        plan.logit_rows = static_cast<int>(b.logit_rows.size());
     }
     return plan;
 }

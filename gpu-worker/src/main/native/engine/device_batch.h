@@ -12,8 +12,10 @@
 
 namespace sg {
 
-// Sizes the metadata buffer is laid out for; regions sit at fixed offsets so a captured graph keeps
-// reading the same addresses from step to step.
+// Sizes of the metadata buffer: what the largest step may use. A step's own regions are packed for its sizes
+// (device_batch_layout of the plan's rows, entries and logit rows), so that it crosses the bus in one copy;
+// graph replays of one padded size get the same layout every step, so a captured graph keeps reading the same
+// addresses.
 struct DeviceBatchCapacity {
     int rows = 0;          // tokens per step
     int entries = 0;       // sequences per step
@@ -61,9 +63,11 @@ struct DeviceBatchPlan {
     int entries = 0;     // entries (padded included)
     int logit_rows = 0;  // rows whose logits are computed
     int max_context = 0; // longest attention span
+    DeviceBatchLayout layout;  // where the regions are: the first layout.words words of `meta`
 };
 
-// Writes the step's metadata into `meta` (device_batch_layout(capacity).words int32 words):
+// Writes the step's metadata into `meta` (device_batch_layout(capacity).words int32 words, of which it uses
+// the first plan.layout.words):
 //   tokens[r], positions[r], slots[r] (block * block_size + offset where row r's K/V go), row_entry[r],
 //   block_tables[e * table_stride + j], logit_rows[i].
 // `padded_rows` > 0 (a graph replay of a decode-only batch) appends rows up to that count that read and write

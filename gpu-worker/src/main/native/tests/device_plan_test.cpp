@@ -75,8 +75,12 @@ void test_mixed_batch() {
     sg::DeviceBatchCapacity c{8, 4, 4, 5};
     std::vector<int32_t> meta(sg::device_batch_layout(c).words, -7);
     const sg::DeviceBatchPlan plan = sg::fill_device_batch(b, bs, 16, c, 0, meta.data());
-    const sg::DeviceBatchLayout l = sg::device_batch_layout(c);
+    const sg::DeviceBatchLayout l = plan.layout;
     check(plan.rows == 4 && plan.entries == 2 && plan.logit_rows == 1 && plan.max_context == 18, "mixed batch plan sizes");
+    // Packed for this step (4 rows, 2 entries of 5 slots, 1 logit row; 16-byte aligned): one copy of 32 words.
+    check(l.positions == 4 && l.block_tables == 16 && l.logit_rows == 28 && l.words == 32 &&
+              l.words < sg::device_batch_layout(c).words,
+          "the step's regions are packed for its own sizes");
     check(meta[l.tokens] == 5 && meta[l.tokens + 1] == 7 && meta[l.tokens + 3] == 9, "tokens in batch order");
     check(meta[l.positions] == 17 && meta[l.positions + 1] == 14 && meta[l.positions + 3] == 16, "positions");
     check(meta[l.slots] == 12 * bs + 1, "a decode slot is block * block_size + offset");
@@ -100,8 +104,17 @@ void test_graph_padding() {
     sg::DeviceBatchCapacity c{8, 8, 8, 128};
     std::vector<int32_t> meta(sg::device_batch_layout(c).words, -7);
     const sg::DeviceBatchPlan plan = sg::fill_device_batch(b, bs, 100, c, padded, meta.data());
-    const sg::DeviceBatchLayout l = sg::device_batch_layout(c);
+    const sg::DeviceBatchLayout l = plan.layout;
     check(plan.rows == 4 && plan.entries == 4 && plan.logit_rows == 4 && plan.max_context == 32, "padded plan sizes");
+    // A later step of another size that pads to the same graph must find every region where the graph reads it.
+    std::vector<int32_t> t4{6}, table4{7};
+    sg_batch_entry fewer[] = {entry(t4, 9, table4, 1)};
+    const sg::StepBatch one = sg::plan_step(fewer, 1, SG_LOGITS_NONE, kDims, sg::KvGeometry{bs, 100}, 20);
+    std::vector<int32_t> meta2(meta.size(), -7);
+    const sg::DeviceBatchLayout l2 = sg::fill_device_batch(one, bs, 100, c, 4, meta2.data()).layout;
+    check(l2.tokens == l.tokens && l2.positions == l.positions && l2.slots == l.slots && l2.row_entry == l.row_entry &&
+              l2.block_tables == l.block_tables && l2.logit_rows == l.logit_rows && l2.words == l.words,
+          "steps padded to one graph size share one layout");
     check(meta[l.slots] == 1 * bs + 4 && meta[l.slots + 1] == 2 * bs + 3 && meta[l.slots + 2] == 4 * bs + 15,
           "decode slots");
     check(meta[l.tokens + 3] == 0 && meta[l.positions + 3] == 0 && meta[l.slots + 3] == 100 * bs && meta[l.row_entry + 3] == 3,
