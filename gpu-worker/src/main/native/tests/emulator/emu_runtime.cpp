@@ -449,13 +449,19 @@ void launch(const void *kernel, const char *name, dim3 grid, dim3 block, size_t 
         b.shared = shared.get();
         Block *outer = tl_block;
         tl_block = &b;
+        // Blocks in a shuffled order: CUDA promises none, and kernels whose blocks meet through memory (attention's
+        // split tickets) must not depend on one.
+        std::vector<uint3> blocks;
+        blocks.reserve(static_cast<size_t>(grid.x) * grid.y * grid.z);
         for (unsigned z = 0; z < grid.z; ++z)
             for (unsigned y = 0; y < grid.y; ++y)
-                for (unsigned x = 0; x < grid.x; ++x) {
-                    b.block_idx = uint3{x, y, z};
-                    std::memset(b.shared, 0xff, shared_bytes);
-                    run_block(b, rng);
-                }
+                for (unsigned x = 0; x < grid.x; ++x) blocks.push_back(uint3{x, y, z});
+        std::shuffle(blocks.begin(), blocks.end(), rng);
+        for (const uint3 &index : blocks) {
+            b.block_idx = index;
+            std::memset(b.shared, 0xff, shared_bytes);
+            run_block(b, rng);
+        }
         tl_block = outer;
     };
     submit(stream, std::move(run));
