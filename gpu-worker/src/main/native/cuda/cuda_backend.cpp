@@ -84,6 +84,7 @@ private:
     DeviceArray<float> x_, proj_, q_, partials_, logits_;
     DeviceArray<bf16_bits> act_;
     DeviceArray<bf16_bits> mlp_;  // the fused gate/up gemv's output (its input, act_, is still being read)
+    DeviceArray<int32_t> tickets_;  // attention's split counters, one per row and KV head; zero between kernels
     size_t partial_capacity_ = 0;
     // Sampling.
     DeviceArray<cuda::SampleRequest> requests_;
@@ -225,6 +226,8 @@ void CudaBackend::grow(const StepBatch &b, int padded) {
     act_.resize(r * std::max({d_.hidden, d_.q_dim, d_.intermediate}));
     proj_.resize(r * std::max(d_.q_dim + 2 * d_.kv_dim, 2 * d_.intermediate));
     q_.resize(r * d_.q_dim);
+    tickets_.resize(r * d_.kv_heads);
+    SG_CUDA_CHECK(cudaMemset(tickets_.get(), 0, tickets_.bytes()));
     logits_.resize(static_cast<size_t>(c.logit_rows) * d_.vocab);
 }
 
@@ -258,7 +261,8 @@ void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &spl
         matmul(act_.get(), rows, w.qkv, proj_.get(), false);
         cuda::qkv_rope_store(proj_.get(), w.qkv_bias, positions, slots, rows, d_.heads, d_.kv_heads, d_.head_dim, cos_.get(),
                              sin_.get(), block_size_, q_.get(), kv_layer(layer), kernels_);
-        cuda::attention(shape, q_.get(), kv_layer(layer), positions, row_entry, tables, partials_.get(), act_.get(), kernels_);
+        cuda::attention(shape, q_.get(), kv_layer(layer), positions, row_entry, tables, partials_.get(), tickets_.get(),
+                        act_.get(), kernels_);
         matmul(act_.get(), rows, w.o, x_.get(), true);
         if (w.o_bias != nullptr) cuda::add_bias(x_.get(), w.o_bias, rows, d_.hidden, kernels_);
         cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.post_attention_norm, eps, act_.get(), kernels_);

@@ -39,13 +39,15 @@ void qkv_rope_store(const float *qkv, const float *bias, const int32_t *position
 
 // Causal attention of each row over positions 0..positions[r] of its sequence (row_entry[r] picks the block
 // table, `table_stride` slots per entry) in this layer's pool; query heads of a GQA group share one pass over
-// each key. `split.splits` partitions of `partition` tokens per row run in parallel and are combined when > 1
-// (partials: attention_partial_floats of scratch). Writes out [rows, heads * head_dim] in bf16.
+// each key. `split.splits` partitions of `partition` tokens per row run in parallel and are merged when > 1
+// by the last of them to finish (partials: attention_partial_floats of scratch; tickets: rows * kv_heads
+// counters, zero on entry and zero again on exit). Writes out [rows, heads * head_dim] in bf16.
 struct AttentionShape {
     int rows, heads, kv_heads, head_dim, block_size, table_stride, splits, partition;
 };
 void attention(const AttentionShape &shape, const float *q, const bf16_bits *kv_layer, const int32_t *positions,
-               const int32_t *row_entry, const int32_t *block_tables, float *partials, bf16_bits *out, KernelStream stream);
+               const int32_t *row_entry, const int32_t *block_tables, float *partials, int32_t *tickets, bf16_bits *out,
+               KernelStream stream);
 size_t attention_partial_floats(int rows, int heads, int head_dim, int splits);
 // Dynamic shared memory one attention block needs; prepare_attention raises the kernel's limit when needed and
 // fails (SG_ERR_UNSUPPORTED) when the device cannot give that much.

@@ -249,9 +249,13 @@ void check_attention_case(int heads, int kv_heads, int head_dim, int block_size,
     auto d_out = poisoned<bf16_bits>(static_cast<size_t>(rows) * heads * head_dim);
     sg::cuda::prepare_attention(heads, kv_heads, head_dim);
     const sg::cuda::AttentionShape shape{rows, heads, kv_heads, head_dim, block_size, stride, split.splits, split.partition};
+    DeviceArray<int32_t> d_tickets(static_cast<size_t>(rows) * kv_heads);
+    SG_CUDA_CHECK(cudaMemset(d_tickets.get(), 0, d_tickets.bytes()));
     sg::cuda::attention(shape, d_q.get(), d_pool.get(), d_pos.get(), d_entry.get(), d_tables.get(), d_partials.get(),
-                        d_out.get(), nullptr);
+                        d_tickets.get(), d_out.get(), nullptr);
     const std::vector<float> got = widen(download(d_out, static_cast<size_t>(rows) * heads * head_dim));
+    const std::vector<int32_t> tickets = download(d_tickets, static_cast<size_t>(rows) * kv_heads);
+    const bool tickets_reset = std::all_of(tickets.begin(), tickets.end(), [](int32_t t) { return t == 0; });
     std::vector<double> want(got.size());
     const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
     for (int r = 0; r < rows; ++r)
@@ -281,10 +285,11 @@ void check_attention_case(int heads, int kv_heads, int head_dim, int block_size,
             }
         }
     const double err = relative_error(got, want);
-    char what[200];
-    std::snprintf(what, sizeof what, "attention %d heads / %d kv, head_dim %d, block %d, %d rows up to %d positions, %d x %d split: rel err %.2e",
-                  heads, kv_heads, head_dim, block_size, rows, max_ctx, split.splits, split.partition, err);
-    check(err < 1e-2, what);
+    char what[240];
+    std::snprintf(what, sizeof what, "attention %d heads / %d kv, head_dim %d, block %d, %d rows up to %d positions, %d x %d split: rel err %.2e%s",
+                  heads, kv_heads, head_dim, block_size, rows, max_ctx, split.splits, split.partition, err,
+                  tickets_reset ? "" : ", split tickets NOT back to zero");
+    check(err < 1e-2 && tickets_reset, what);
 }
 
 void check_attention() {

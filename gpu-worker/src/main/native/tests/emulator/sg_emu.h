@@ -133,6 +133,14 @@ T __ldg(const T *p) {
     return *p;
 }
 
+template <class T>
+T __ldcg(const T *p) {
+    return *p;
+}
+
+// Blocks run one at a time on one OS thread here, so every write is already visible to every later reader.
+inline void __threadfence() {}
+
 inline float __uint_as_float(unsigned u) { return ::sg_emu::from_bits<float>(u); }
 inline unsigned __float_as_uint(float f) { return static_cast<unsigned>(::sg_emu::bits_of(f)); }
 inline float __int_as_float(int i) { return ::sg_emu::from_bits<float>(static_cast<uint32_t>(i)); }
