@@ -258,9 +258,14 @@ void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &spl
     for (int layer = 0; layer < d_.layers; ++layer) {
         const cuda::DeviceLayer &w = weights_->layers()[layer];
         cuda::rms_norm(x_.get(), nullptr, rows, d_.hidden, w.input_norm, eps, act_.get(), kernels_);
-        matmul(act_.get(), rows, w.qkv, proj_.get(), false);
-        cuda::qkv_rope_store(proj_.get(), w.qkv_bias, positions, slots, rows, d_.heads, d_.kv_heads, d_.head_dim, cos_.get(),
-                             sin_.get(), block_size_, q_.get(), kv_layer(layer), kernels_);
+        const cuda::QkvRope rope{w.qkv_bias, positions, slots, cos_.get(), sin_.get(), d_.heads, d_.kv_heads, d_.head_dim,
+                                 block_size_, q_.get(), kv_layer(layer)};
+        if (rows <= cuda::kGemvMaxRows) {  // decode: bias, rotary and the KV store in the q/k/v gemv's epilogue
+            cuda::gemv_qkv_rope(w.qkv.data, act_.get(), rows, d_.hidden, rope, kernels_);
+        } else {
+            matmul(act_.get(), rows, w.qkv, proj_.get(), false);
+            cuda::qkv_rope_store(proj_.get(), rows, rope, kernels_);
+        }
         cuda::attention(shape, q_.get(), kv_layer(layer), positions, row_entry, tables, partials_.get(), tickets_.get(),
                         act_.get(), kernels_);
         matmul(act_.get(), rows, w.o, x_.get(), true);

@@ -43,6 +43,18 @@ public:
         }
     }
 
+    // Row j of the result is row order[j] of `m`, at byte `offset`.
+    void reordered(const Matrix &m, const std::vector<int> &order, size_t offset) {
+        const size_t cols = static_cast<size_t>(m.cols);
+        const size_t rows_per_chunk = std::max<size_t>(1, kStagingBytes / (2 * cols));
+        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
+        for (size_t first = 0; first < order.size(); first += rows_per_chunk) {
+            const size_t rows = std::min(rows_per_chunk, order.size() - first);
+            for (size_t j = 0; j < rows; ++j) to_bf16(m, static_cast<size_t>(order[first + j]) * cols, cols, out + j * cols);
+            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + first * 2 * cols, out, rows * 2 * cols, cudaMemcpyHostToDevice));
+        }
+    }
+
     // Two matrices of one shape with their rows interleaved (a0, b0, a1, b1, ...) at byte `offset`.
     void interleaved(const Matrix &a, const Matrix &b, size_t offset) {
         const size_t cols = static_cast<size_t>(a.cols);
@@ -67,6 +79,24 @@ private:
     unsigned char *device_;
     PinnedArray<unsigned char> staging_;
 };
+
+// The rotary pairs of each head made adjacent: output j = 2i + e of a head is its dim i + e * head_dim / 2.
+std::vector<int> rotary_pair_order(int rows, int head_dim) {
+    std::vector<int> order(static_cast<size_t>(rows));
+    const int half = head_dim / 2;
+    for (int j = 0; j < rows; ++j) {
+        const int head = j / head_dim, within = j % head_dim;
+        order[static_cast<size_t>(j)] = head * head_dim + within / 2 + (within % 2) * half;
+    }
+    return order;
+}
+
+template <class T>
+std::vector<T> gathered(const std::vector<T> &v, const std::vector<int> &order) {
+    std::vector<T> out(order.size());
+    for (size_t j = 0; j < order.size(); ++j) out[j] = v[static_cast<size_t>(order[j])];
+    return out;
+}
 
 size_t matrix_bytes(const Matrix &m) { return static_cast<size_t>(m.rows) * static_cast<size_t>(m.cols) * 2; }
 
@@ -122,8 +152,9 @@ DeviceWeights::DeviceWeights(const Model &model) {
         const LayerWeights &w = model.layers()[l];
         const LayerOffsets &o = offsets[l];
         DeviceLayer layer;
-        up.matrix(w.q_proj, o.qkv);
-        up.matrix(w.k_proj, o.qkv + matrix_bytes(w.q_proj));
+        const std::vector<int> q_order = rotary_pair_order(d.q_dim, d.head_dim), k_order = rotary_pair_order(d.kv_dim, d.head_dim);
+        up.reordered(w.q_proj, q_order, o.qkv);
+        up.reordered(w.k_proj, k_order, o.qkv + matrix_bytes(w.q_proj));
         up.matrix(w.v_proj, o.qkv + matrix_bytes(w.q_proj) + matrix_bytes(w.k_proj));
         layer.qkv = matrix_at(o.qkv, d.q_dim + 2 * d.kv_dim, d.hidden);
         up.matrix(w.o_proj, o.o);
@@ -137,8 +168,9 @@ DeviceWeights::DeviceWeights(const Model &model) {
         layer.input_norm = reinterpret_cast<const float *>(base + o.input_norm);
         layer.post_attention_norm = reinterpret_cast<const float *>(base + o.post_norm);
         if (!w.q_bias.empty()) {
-            std::vector<float> bias(w.q_bias);
-            bias.insert(bias.end(), w.k_bias.begin(), w.k_bias.end());
+            std::vector<float> bias = gathered(w.q_bias, q_order);
+            const std::vector<float> k_bias = gathered(w.k_bias, k_order);
+            bias.insert(bias.end(), k_bias.begin(), k_bias.end());
             bias.insert(bias.end(), w.v_bias.begin(), w.v_bias.end());
             up.floats(bias, o.qkv_bias);
             layer.qkv_bias = reinterpret_cast<const float *>(base + o.qkv_bias);

@@ -1,8 +1,10 @@
 // The model's weights on the device: every matrix converted to bf16 (f32 and f16 checkpoints are rounded to
 // nearest even at load; bf16 ones copied as they are), q/k/v fused into one [q + 2 kv, hidden] matrix and
 // gate/up into one [2 intermediate, hidden] matrix so each takes one matmul; norms and biases stay float32.
-// The gate/up rows are interleaved (gate_0, up_0, gate_1, up_1, ...): a pair then lands in one gemv block, which
-// applies SwiGLU itself, and in adjacent columns of a cuBLAS result, which the swiglu kernel reads as one float2.
+// Rows that one output needs together are made adjacent, so that a pair lands in one gemv block, which finishes
+// the job itself, and in adjacent columns of a cuBLAS result, which the next kernel reads as one float2:
+// - gate/up rows are interleaved (gate_0, up_0, gate_1, up_1, ...);
+// - in each q and k head the rotary pairs are (dim 0, dim half, dim 1, dim half + 1, ...), the bias likewise.
 // One device allocation holds them all.
 #pragma once
 

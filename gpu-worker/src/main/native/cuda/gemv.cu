@@ -3,11 +3,13 @@
 // applies it to every token row held in registers; a warp reduction finishes each dot. At these batch sizes a
 // decode step is bound by reading the weights, and this reads each weight byte exactly once. Launched
 // programmatically, a block prefetches its weight rows into L2 while the kernel before it still runs. The gate/up
-// projection has its own kernel that applies SwiGLU to the dots before they leave the block.
+// and q/k/v projections use a variant whose blocks hold whole row pairs and finish the job (SwiGLU; bias, rotary
+// embedding and the KV store) before anything leaves them.
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
 #include "launch.cuh"
+#include "qkv_rope.cuh"
 
 namespace sg::cuda {
 namespace {
@@ -81,14 +83,15 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_kernel(const uint16_t *w, co
     }
 }
 
-// Rows 2i and 2i + 1 of w are gate_i and up_i, so a block's warps hold kWarps / 2 complete pairs; their dots meet
-// in shared memory and SwiGLU is applied there.
-template <int Rows>
-__global__ void __launch_bounds__(kWarps * 32) gemv_swiglu_kernel(const uint16_t *w, const uint16_t *x, uint16_t *out,
-                                                                  int inter, int k) {
+// Matrices whose rows come in pairs that one output needs together (gate_i/up_i; a rotary pair of q or k): the
+// block's warps hold kWarps / 2 whole pairs (a pair starts at an even row), their dots meet in shared memory, and
+// `epilogue(t, f, a, b)` consumes rows f and f + 1 of token row t there.
+template <int Rows, class Epilogue>
+__global__ void __launch_bounds__(kWarps * 32) gemv_pairs_kernel(const uint16_t *w, const uint16_t *x, int n, int k,
+                                                                 Epilogue epilogue) {
     __shared__ float dots[kWarps][Rows];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int feature = blockIdx.x * kWarps + warp, n = 2 * inter;
+    const int feature = blockIdx.x * kWarps + warp;
     const int chunks = k / 8;
     const uint4 *w_row = reinterpret_cast<const uint4 *>(w + static_cast<size_t>(feature) * k);
     if (feature < n) prefetch_row(w_row, chunks, lane);
@@ -105,11 +108,24 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_swiglu_kernel(const uint16_t
         for (int t = 0; t < Rows; ++t) dots[warp][t] = acc[t];
     __syncthreads();
     for (int idx = threadIdx.x; idx < (kWarps / 2) * Rows; idx += blockDim.x) {
-        const int pair = idx / Rows, t = idx % Rows, i = blockIdx.x * (kWarps / 2) + pair;
-        if (i < inter)
-            out[static_cast<size_t>(t) * inter + i] = float_to_bf16_bits(silu_times(dots[2 * pair][t], dots[2 * pair + 1][t]));
+        const int pair = idx / Rows, t = idx % Rows, f = blockIdx.x * kWarps + 2 * pair;
+        if (f < n) epilogue(t, f, dots[2 * pair][t], dots[2 * pair + 1][t]);
     }
 }
+
+// SwiGLU of gate_i (row 2i) and up_i (row 2i + 1).
+struct SwigluEpilogue {
+    uint16_t *out;
+    int inter;
+    __device__ void operator()(int t, int f, float gate, float up) const {
+        out[static_cast<size_t>(t) * inter + f / 2] = float_to_bf16_bits(silu_times(gate, up));
+    }
+};
+
+struct QkvRopeEpilogue {
+    QkvRope rope;
+    __device__ void operator()(int t, int f, float a, float b) const { store_qkv_pair(rope, t, f, a, b); }
+};
 
 template <int Rows>
 void launch_rows(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, KernelStream stream) {
@@ -117,10 +133,25 @@ void launch_rows(const uint16_t *w, const uint16_t *x, float *y, int n, int k, b
     launch("gemv_kernel", gemv_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, y, n, k, accumulate ? 1 : 0);
 }
 
-template <int Rows>
-void launch_swiglu_rows(const uint16_t *w, const uint16_t *x, uint16_t *out, int inter, int k, KernelStream stream) {
-    const int blocks = (2 * inter + kWarps - 1) / kWarps;
-    launch("gemv_swiglu_kernel", gemv_swiglu_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, out, inter, k);
+template <int Rows, class Epilogue>
+void launch_pairs_rows(const uint16_t *w, const uint16_t *x, int n, int k, const Epilogue &epilogue, KernelStream stream) {
+    const int blocks = (n + kWarps - 1) / kWarps;
+    launch("gemv_pairs_kernel", gemv_pairs_kernel<Rows, Epilogue>, blocks, kWarps * 32, 0, stream, w, x, n, k, epilogue);
+}
+
+template <class Epilogue>
+void launch_pairs(const uint16_t *w, const uint16_t *x, int rows, int n, int k, const Epilogue &epilogue, KernelStream stream) {
+    switch (rows) {
+        case 1: return launch_pairs_rows<1>(w, x, n, k, epilogue, stream);
+        case 2: return launch_pairs_rows<2>(w, x, n, k, epilogue, stream);
+        case 3: return launch_pairs_rows<3>(w, x, n, k, epilogue, stream);
+        case 4: return launch_pairs_rows<4>(w, x, n, k, epilogue, stream);
+        case 5: return launch_pairs_rows<5>(w, x, n, k, epilogue, stream);
+        case 6: return launch_pairs_rows<6>(w, x, n, k, epilogue, stream);
+        case 7: return launch_pairs_rows<7>(w, x, n, k, epilogue, stream);
+        case 8: return launch_pairs_rows<8>(w, x, n, k, epilogue, stream);
+        default: return;  // 0 rows
+    }
 }
 
 void check_operands(const bf16_bits *w, const bf16_bits *x, int rows, int k) {
@@ -148,17 +179,13 @@ void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int
 
 void gemv_swiglu(const bf16_bits *w, const bf16_bits *x, bf16_bits *out, int rows, int inter, int k, KernelStream stream) {
     check_operands(w, x, rows, k);
-    switch (rows) {
-        case 1: return launch_swiglu_rows<1>(w, x, out, inter, k, stream);
-        case 2: return launch_swiglu_rows<2>(w, x, out, inter, k, stream);
-        case 3: return launch_swiglu_rows<3>(w, x, out, inter, k, stream);
-        case 4: return launch_swiglu_rows<4>(w, x, out, inter, k, stream);
-        case 5: return launch_swiglu_rows<5>(w, x, out, inter, k, stream);
-        case 6: return launch_swiglu_rows<6>(w, x, out, inter, k, stream);
-        case 7: return launch_swiglu_rows<7>(w, x, out, inter, k, stream);
-        case 8: return launch_swiglu_rows<8>(w, x, out, inter, k, stream);
-        default: return;  // 0 rows
-    }
+    launch_pairs(w, x, rows, 2 * inter, k, SwigluEpilogue{out, inter}, stream);
+}
+
+void gemv_qkv_rope(const bf16_bits *w, const bf16_bits *x, int rows, int k, const QkvRope &rope, KernelStream stream) {
+    check_operands(w, x, rows, k);
+    if (rope.head_dim % 2 != 0) fail(SG_ERR_INTERNAL, "gemv_qkv_rope needs an even head_dim, got %d", rope.head_dim);
+    launch_pairs(w, x, rows, (rope.heads + 2 * rope.kv_heads) * rope.head_dim, k, QkvRopeEpilogue{rope}, stream);
 }
 
 }  // namespace sg::cuda

@@ -30,12 +30,24 @@ void embed_rows(const bf16_bits *table, const int32_t *tokens, int rows, int hid
 void rms_norm(const float *x, const int32_t *row_index, int rows, int hidden, const float *weight, float eps,
               bf16_bits *out, KernelStream stream);
 
-// From the fused projection qkv [rows, (heads + 2 kv_heads) * head_dim] (+ bias when not null): rotates q and k
-// by the rotary tables (cos/sin [positions, head_dim / 2], "rotate_half" pairs), writes q to q_out [rows,
-// heads * head_dim] and k, v as bf16 into the pool slot slots[r] (block * block_size + offset) of this layer.
-void qkv_rope_store(const float *qkv, const float *bias, const int32_t *positions, const int32_t *slots, int rows,
-                    int heads, int kv_heads, int head_dim, const float *cos_table, const float *sin_table, int block_size,
-                    float *q_out, bf16_bits *kv_layer, KernelStream stream);
+// What follows the fused q/k/v projection, for both ways of computing it. Its columns are [q heads | k heads |
+// v heads] with each q and k head's rotary pairs interleaved (column 2i of a head is the checkpoint's i, column
+// 2i + 1 its i + head_dim / 2; device_weights.h), so that a pair is two adjacent columns. The bias (when not
+// null) is in the same order. q and k are rotated by the tables (cos/sin [positions, head_dim / 2], "rotate_half"
+// pairs at position positions[r]); q goes to q_out [rows, heads * head_dim] in the checkpoint's order, k and v as
+// bf16 into the pool slot slots[r] (block * block_size + offset) of this layer.
+struct QkvRope {
+    const float *bias;
+    const int32_t *positions, *slots;
+    const float *cos_table, *sin_table;
+    int heads, kv_heads, head_dim, block_size;
+    float *q_out;
+    bf16_bits *kv_layer;
+};
+
+// From the projection's float32 result qkv [rows, (heads + 2 kv_heads) * head_dim] (steps of more than
+// kGemvMaxRows rows, through cuBLAS).
+void qkv_rope_store(const float *qkv, int rows, const QkvRope &rope, KernelStream stream);
 
 // Causal attention of each row over positions 0..positions[r] of its sequence (row_entry[r] picks the block
 // table, `table_stride` slots per entry) in this layer's pool; query heads of a GQA group share one pass over
@@ -68,6 +80,9 @@ void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int
 // The gemv over the interleaved gate/up matrix w [2 inter, k] with SwiGLU as its epilogue: out[r, i] is exactly
 // what gemv then swiglu would give, without the float32 round trip and the extra kernel.
 void gemv_swiglu(const bf16_bits *w, const bf16_bits *x, bf16_bits *out, int rows, int inter, int k, KernelStream stream);
+// The gemv over the fused q/k/v matrix w [(heads + 2 kv_heads) * head_dim, k] with qkv_rope_store as its epilogue:
+// the same q, k and v, bit for bit, without the float32 round trip and the extra kernel.
+void gemv_qkv_rope(const bf16_bits *w, const bf16_bits *x, int rows, int k, const QkvRope &rope, KernelStream stream);
 
 // One sampling entry, as the device sampler reads it. Semantics are engine/sampler.cpp's.
 struct SampleRequest {

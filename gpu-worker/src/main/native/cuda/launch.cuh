@@ -1,7 +1,7 @@
 // Every kernel of the backend is launched through launch(): plainly, or with programmatic dependent launch
 // (PDL, sm_90+) when its KernelStream asks for it. A programmatic launch lets a kernel's blocks be scheduled
 // while the kernel before it is still running, instead of after it has drained: at batch 1 a decode step is
-// ~10 kernels per layer, most of them a few microseconds long, so the gaps between them are a large share of
+// 7 kernels per layer, most of them a few microseconds long, so the gaps between them are a large share of
 // the step. The gemv also uses the head start to pull its weight rows towards L2 (gemv.cu).
 //
 // Correctness rests on one rule, kept by every kernel (device_utils.cuh, pdl_enter): wait for the previous

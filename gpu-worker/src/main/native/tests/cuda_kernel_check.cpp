@@ -93,6 +93,29 @@ std::vector<float> widen(const std::vector<bf16_bits> &v) {
     return out;
 }
 
+// The device's q/k/v column order (device_weights.h): in each of the first `rotated` columns' heads the rotary
+// pairs made adjacent; order[j] is the checkpoint column that device column j holds.
+std::vector<int> rotary_pair_order(int width, int rotated, int head_dim) {
+    std::vector<int> order(static_cast<size_t>(width));
+    for (int j = 0; j < width; ++j) {
+        const int within = j % head_dim;
+        order[j] = j < rotated ? j - within + within / 2 + (within % 2) * (head_dim / 2) : j;
+    }
+    return order;
+}
+
+// Columns of a row-major [rows, order.size()] array picked by `order` (rows of a matrix, with rows = 1 and the
+// matrix's row length as the element: see the callers).
+template <class T>
+std::vector<T> reorder(const std::vector<T> &v, const std::vector<int> &order, size_t element = 1) {
+    const size_t width = order.size() * element, rows = v.size() / width;
+    std::vector<T> out(v.size());
+    for (size_t r = 0; r < rows; ++r)
+        for (size_t j = 0; j < order.size(); ++j)
+            std::copy_n(v.begin() + r * width + static_cast<size_t>(order[j]) * element, element, out.begin() + r * width + j * element);
+    return out;
+}
+
 // ||got - want|| / ||want||; infinite when anything is NaN or infinite.
 double relative_error(const std::vector<float> &got, const std::vector<double> &want) {
     double diff = 0, norm = 0;
@@ -166,8 +189,9 @@ void check_qkv_rope_store() {
         positions[r] = static_cast<int32_t>(rng() % context);
         slots[r] = order[r];  // distinct slots
     }
-    auto d_qkv = upload(qkv);
-    auto d_bias = upload(bias);
+    const std::vector<int> columns = rotary_pair_order(width, q_dim + kv_dim, head_dim);
+    auto d_qkv = upload(reorder(qkv, columns));
+    auto d_bias = upload(reorder(bias, columns));
     auto d_cos = upload(cos_t);
     auto d_sin = upload(sin_t);
     auto d_pos = upload(positions);
@@ -175,8 +199,9 @@ void check_qkv_rope_store() {
     const size_t pool = static_cast<size_t>(blocks) * 2 * kv_heads * block_size * head_dim;
     auto d_q = poisoned<float>(static_cast<size_t>(rows) * q_dim);
     auto d_kv = poisoned<bf16_bits>(pool);
-    sg::cuda::qkv_rope_store(d_qkv.get(), d_bias.get(), d_pos.get(), d_slots.get(), rows, heads, kv_heads, head_dim,
-                             d_cos.get(), d_sin.get(), block_size, d_q.get(), d_kv.get(), nullptr);
+    const sg::cuda::QkvRope rope{d_bias.get(), d_pos.get(), d_slots.get(), d_cos.get(), d_sin.get(), heads, kv_heads,
+                                 head_dim, block_size, d_q.get(), d_kv.get()};
+    sg::cuda::qkv_rope_store(d_qkv.get(), rows, rope, nullptr);
     const std::vector<float> q = download(d_q, static_cast<size_t>(rows) * q_dim);
     const std::vector<bf16_bits> kv = download(d_kv, pool);
     std::vector<double> want_q(q.size());
@@ -405,6 +430,80 @@ void check_gemv_swiglu() {
             std::snprintf(what, sizeof what, "gemv_swiglu %d x [2 x %d, %d]: rel err %.2e, %zu of %zu differ from gemv + swiglu",
                           rows, inter, k, err, differ, fused.size());
             check(err < 5e-3 && differ == 0, what);
+        }
+    }
+}
+
+// The q/k/v gemv with the rope-and-store epilogue, against the unfused path (gemv to float32, then
+// qkv_rope_store), which prefill steps take: q and the whole pool bit for bit; and q against a double reference.
+void check_gemv_qkv_rope() {
+    struct Case {
+        int heads, kv_heads, head_dim, k;
+        bool bias;
+    };
+    const Case cases[] = {{32, 4, 64, 2048, false}, {4, 2, 16, 72, true}};  // TinyLlama's; a small Qwen2-like one
+    const int block_size = 16, blocks = 6, context = 300;
+    for (const Case &c : cases) {
+        const int q_dim = c.heads * c.head_dim, kv_dim = c.kv_heads * c.head_dim, width = q_dim + 2 * kv_dim, half = c.head_dim / 2;
+        const std::vector<int> order = rotary_pair_order(width, q_dim + kv_dim, c.head_dim);
+        const std::vector<bf16_bits> w = to_bf16(normal(static_cast<size_t>(width) * c.k, 1.0f / std::sqrt(static_cast<float>(c.k))));
+        const std::vector<float> bias = c.bias ? normal(width, 0.5f) : std::vector<float>();
+        std::vector<float> cos_t(static_cast<size_t>(context) * half), sin_t(cos_t.size());
+        for (int p = 0; p < context; ++p)
+            for (int i = 0; i < half; ++i) {
+                const double angle = p * std::pow(10000.0, -2.0 * i / c.head_dim);
+                cos_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::cos(angle));
+                sin_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::sin(angle));
+            }
+        auto d_w = upload(reorder(w, order, static_cast<size_t>(c.k)));
+        auto d_bias = upload(c.bias ? reorder(bias, order) : std::vector<float>());
+        auto d_cos = upload(cos_t);
+        auto d_sin = upload(sin_t);
+        const size_t pool = static_cast<size_t>(blocks) * 2 * c.kv_heads * block_size * c.head_dim;
+        for (int rows : {1, 8}) {
+            std::vector<int32_t> positions(rows), slots(rows);
+            for (int r = 0; r < rows; ++r) {
+                positions[r] = static_cast<int32_t>(rng() % context);
+                slots[r] = r * 11 % (blocks * block_size);  // distinct slots
+            }
+            const std::vector<bf16_bits> x = to_bf16(normal(static_cast<size_t>(rows) * c.k));
+            auto d_x = upload(x);
+            auto d_pos = upload(positions);
+            auto d_slots = upload(slots);
+            auto d_q = poisoned<float>(static_cast<size_t>(rows) * q_dim);
+            auto d_q_plain = poisoned<float>(static_cast<size_t>(rows) * q_dim);
+            auto d_kv = poisoned<bf16_bits>(pool);
+            auto d_kv_plain = poisoned<bf16_bits>(pool);
+            auto d_dots = poisoned<float>(static_cast<size_t>(rows) * width);
+            sg::cuda::QkvRope rope{c.bias ? d_bias.get() : nullptr, d_pos.get(), d_slots.get(), d_cos.get(), d_sin.get(), c.heads,
+                                   c.kv_heads, c.head_dim, block_size, d_q.get(), d_kv.get()};
+            sg::cuda::gemv_qkv_rope(d_w.get(), d_x.get(), rows, c.k, rope, nullptr);
+            rope.q_out = d_q_plain.get();
+            rope.kv_layer = d_kv_plain.get();
+            sg::cuda::gemv(d_w.get(), d_x.get(), d_dots.get(), rows, width, c.k, false, nullptr);
+            sg::cuda::qkv_rope_store(d_dots.get(), rows, rope, nullptr);
+            const std::vector<float> q = download(d_q, static_cast<size_t>(rows) * q_dim);
+            const std::vector<float> q_plain = download(d_q_plain, q.size());
+            const std::vector<bf16_bits> kv = download(d_kv, pool), kv_plain = download(d_kv_plain, pool);
+            const bool same = std::memcmp(q.data(), q_plain.data(), q.size() * sizeof(float)) == 0 &&
+                              std::memcmp(kv.data(), kv_plain.data(), pool * sizeof(bf16_bits)) == 0;
+            const std::vector<double> dots = matmul_reference(x, w, rows, width, c.k, nullptr);  // checkpoint order
+            std::vector<double> want(q.size());
+            for (int r = 0; r < rows; ++r)
+                for (int h = 0; h < c.heads; ++h)
+                    for (int i = 0; i < half; ++i) {
+                        const int col = h * c.head_dim + i;
+                        const double a = dots[static_cast<size_t>(r) * width + col] + (c.bias ? bias[col] : 0.0f);
+                        const double b = dots[static_cast<size_t>(r) * width + col + half] + (c.bias ? bias[col + half] : 0.0f);
+                        const double cs = cos_t[static_cast<size_t>(positions[r]) * half + i], sn = sin_t[static_cast<size_t>(positions[r]) * half + i];
+                        want[static_cast<size_t>(r) * q_dim + col] = a * cs - b * sn;
+                        want[static_cast<size_t>(r) * q_dim + col + half] = b * cs + a * sn;
+                    }
+            const double err = relative_error(q, want);
+            char what[200];
+            std::snprintf(what, sizeof what, "gemv_qkv_rope %d x [%d, %d]%s: q rel err %.2e; q and pool %s the unfused path's",
+                          rows, width, c.k, c.bias ? " with bias" : "", err, same ? "equal" : "DIFFER FROM");
+            check(err < 1e-4 && same, what);
         }
     }
 }
@@ -851,6 +950,7 @@ int main(int argc, char **argv) {
         {"swiglu/bias", check_swiglu_bias},
         {"gemv", check_gemv},
         {"gemv_swiglu", check_gemv_swiglu},
+        {"gemv_qkv_rope", check_gemv_qkv_rope},
         {"cublas", check_cublas_gemm},
         {"attention", check_attention},
         {"sampling", check_sampling},
