@@ -1,5 +1,5 @@
-// Element-wise kernels between matmuls: SwiGLU (silu(gate) * up, rounded to bf16 for the down projection)
-// and a bias added to the residual stream.
+// Element-wise kernels between matmuls: SwiGLU (silu(gate) * up from the bf16 gate/up projection, rounded to
+// bf16 for the down projection) and a bias added to the residual stream.
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
@@ -8,12 +8,12 @@
 namespace sg::cuda {
 namespace {
 
-__global__ void swiglu_kernel(const float *gate_up, int rows, int inter, uint16_t *out) {
+__global__ void swiglu_kernel(const uint32_t *gate_up, int rows, int inter, uint16_t *out) {
     pdl_enter();
     const size_t total = static_cast<size_t>(rows) * inter;
     for (size_t idx = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; idx < total;
          idx += static_cast<size_t>(gridDim.x) * blockDim.x) {
-        const float2 gu = reinterpret_cast<const float2 *>(gate_up)[idx];  // row r's pair i is pair r * inter + i
+        const float2 gu = bf16x2_to_float2(gate_up[idx]);  // row r's pair i is word r * inter + i
         out[idx] = float_to_bf16_bits(silu_times(gu.x, gu.y));
     }
 }
@@ -33,10 +33,10 @@ int grid_for(size_t total, int threads) {
 
 }  // namespace
 
-void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream) {
+void swiglu(const bf16_bits *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream) {
     if (rows <= 0) return;
-    launch("swiglu_kernel", swiglu_kernel, grid_for(static_cast<size_t>(rows) * inter, 256), 256, 0, stream, gate_up, rows,
-           inter, out);
+    launch("swiglu_kernel", swiglu_kernel, grid_for(static_cast<size_t>(rows) * inter, 256), 256, 0, stream,
+           reinterpret_cast<const uint32_t *>(gate_up), rows, inter, out);
 }
 
 void add_bias(float *y, const float *bias, int rows, int n, KernelStream stream) {

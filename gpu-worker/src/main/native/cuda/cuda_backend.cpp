@@ -5,8 +5,10 @@
 // kernels are launched programmatically unless cuda_programmatic_launch is 0 (launch.cuh, README "Programmatic
 // dependent launch"), in graphs and eagerly alike.
 //
-// Numerics: the residual stream and every matmul's accumulation and output are float32; the inputs of
-// matmuls (normalised activations, attention output, SwiGLU output) are rounded to bf16, as are K and V.
+// Numerics: the residual stream and every matmul's accumulation are float32, and so are the outputs, except the
+// gate/up projection's, which is rounded to bf16 as Hugging Face's bf16 models store it (at 256 rows and more it
+// is the largest intermediate a step writes and reads back); the inputs of matmuls (normalised activations,
+// attention output, SwiGLU output) are rounded to bf16, as are K and V.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -59,6 +61,7 @@ private:
     void run_graph(const DeviceBatchPlan &plan, const AttentionSplit &split);
     cudaGraphExec_t capture(const DeviceBatchPlan &plan, const AttentionSplit &split);
     void matmul(const bf16_bits *x, int rows, const cuda::DeviceMatrix &w, float *y, bool accumulate);
+    void gemm(const bf16_bits *x, int rows, const cuda::DeviceMatrix &w, void *y, cudaDataType y_type, float beta);
     void copy_logits(const StepBatch &b, bool graph, const sg_step_output &out);
     void sample(const StepBatch &b, bool graph, const sg_step_output &out);
     bf16_bits *kv_layer(int layer) const {
@@ -83,7 +86,8 @@ private:
     PinnedArray<int32_t> meta_host_;
     DeviceArray<float> x_, proj_, q_, partials_, logits_;
     DeviceArray<bf16_bits> act_;
-    DeviceArray<bf16_bits> mlp_;  // the fused gate/up gemv's output (its input, act_, is still being read)
+    DeviceArray<bf16_bits> mlp_;      // the fused gate/up gemv's output (its input, act_, is still being read)
+    DeviceArray<bf16_bits> gate_up_;  // the cuBLAS gate/up projection's output
     DeviceArray<int32_t> tickets_;  // attention's split counters, one per row and KV head; zero between kernels
     size_t partial_capacity_ = 0;
     // Sampling.
@@ -224,7 +228,8 @@ void CudaBackend::grow(const StepBatch &b, int padded) {
     const size_t r = static_cast<size_t>(c.rows);
     x_.resize(r * d_.hidden);
     act_.resize(r * std::max({d_.hidden, d_.q_dim, d_.intermediate}));
-    proj_.resize(r * std::max(d_.q_dim + 2 * d_.kv_dim, 2 * d_.intermediate));
+    proj_.resize(r * (d_.q_dim + 2 * d_.kv_dim));
+    gate_up_.resize(r * 2 * d_.intermediate);
     q_.resize(r * d_.q_dim);
     tickets_.resize(r * d_.kv_heads);
     SG_CUDA_CHECK(cudaMemset(tickets_.get(), 0, tickets_.bytes()));
@@ -237,10 +242,14 @@ void CudaBackend::matmul(const bf16_bits *x, int rows, const cuda::DeviceMatrix 
         cuda::gemv(w.data, x, y, rows, w.rows, w.cols, accumulate, kernels_);
         return;
     }
-    // Row-major y[rows, n] = x[rows, k] * w[n, k]^T is column-major y^T = w^T(as stored) * x^T.
-    const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
+    gemm(x, rows, w, y, CUDA_R_32F, accumulate ? 1.0f : 0.0f);
+}
+
+// cuBLAS: row-major y[rows, n] = x[rows, k] * w[n, k]^T (+ beta y) is column-major y^T = w^T(as stored) * x^T.
+void CudaBackend::gemm(const bf16_bits *x, int rows, const cuda::DeviceMatrix &w, void *y, cudaDataType y_type, float beta) {
+    const float alpha = 1.0f;
     cuda::check_cublas(cublas_->gemm_ex(handle_, cuda::kCublasOpT, cuda::kCublasOpN, w.rows, rows, w.cols, &alpha, w.data,
-                                        CUDA_R_16BF, w.cols, x, CUDA_R_16BF, w.cols, &beta, y, CUDA_R_32F, w.rows,
+                                        CUDA_R_16BF, w.cols, x, CUDA_R_16BF, w.cols, &beta, y, y_type, w.rows,
                                         cuda::kCublasCompute32F, cuda::kCublasGemmDefault),
                        "cublasGemmEx");
 }
@@ -275,8 +284,8 @@ void CudaBackend::forward(const DeviceBatchPlan &plan, const AttentionSplit &spl
             cuda::gemv_swiglu(w.gate_up.data, act_.get(), mlp_.get(), rows, d_.intermediate, d_.hidden, kernels_);
             matmul(mlp_.get(), rows, w.down, x_.get(), true);
         } else {
-            matmul(act_.get(), rows, w.gate_up, proj_.get(), false);
-            cuda::swiglu(proj_.get(), rows, d_.intermediate, act_.get(), kernels_);
+            gemm(act_.get(), rows, w.gate_up, gate_up_.get(), CUDA_R_16BF, 0.0f);
+            cuda::swiglu(gate_up_.get(), rows, d_.intermediate, act_.get(), kernels_);
             matmul(act_.get(), rows, w.down, x_.get(), true);
         }
     }

@@ -113,12 +113,13 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_pairs_kernel(const uint16_t 
     }
 }
 
-// SwiGLU of gate_i (row 2i) and up_i (row 2i + 1).
+// SwiGLU of gate_i (row 2i) and up_i (row 2i + 1), each first rounded to bf16 as the cuBLAS path stores them.
 struct SwigluEpilogue {
     uint16_t *out;
     int inter;
     __device__ void operator()(int t, int f, float gate, float up) const {
-        out[static_cast<size_t>(t) * inter + f / 2] = float_to_bf16_bits(silu_times(gate, up));
+        const float g = bf16_bits_to_float(float_to_bf16_bits(gate)), u = bf16_bits_to_float(float_to_bf16_bits(up));
+        out[static_cast<size_t>(t) * inter + f / 2] = float_to_bf16_bits(silu_times(g, u));
     }
 };
 

@@ -66,9 +66,9 @@ size_t attention_partial_floats(int rows, int heads, int head_dim, int splits);
 size_t attention_shared_bytes(int heads, int kv_heads, int head_dim);
 void prepare_attention(int heads, int kv_heads, int head_dim);
 
-// out[r, i] = bf16(silu(gate_up[r, 2i]) * gate_up[r, 2i + 1]): the gate and up projections' rows are interleaved
-// (device_weights.h), so each pair is adjacent.
-void swiglu(const float *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream);
+// out[r, i] = bf16(silu(gate_up[r, 2i]) * gate_up[r, 2i + 1]) from the gate/up projection's bf16 output: its rows
+// are interleaved (device_weights.h), so each pair is adjacent.
+void swiglu(const bf16_bits *gate_up, int rows, int inter, bf16_bits *out, KernelStream stream);
 
 // y[r, :] += bias.
 void add_bias(float *y, const float *bias, int rows, int n, KernelStream stream);
@@ -78,7 +78,7 @@ void add_bias(float *y, const float *bias, int rows, int n, KernelStream stream)
 constexpr int kGemvMaxRows = 8;
 void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, KernelStream stream);
 // The gemv over the interleaved gate/up matrix w [2 inter, k] with SwiGLU as its epilogue: out[r, i] is exactly
-// what gemv then swiglu would give, without the float32 round trip and the extra kernel.
+// what the projection rounded to bf16 and then swiglu would give, without the round trip and the extra kernel.
 void gemv_swiglu(const bf16_bits *w, const bf16_bits *x, bf16_bits *out, int rows, int inter, int k, KernelStream stream);
 // The gemv over the fused q/k/v matrix w [(heads + 2 kv_heads) * head_dim, k] with qkv_rope_store as its epilogue:
 // the same q, k and v, bit for bit, without the float32 round trip and the extra kernel.

@@ -334,8 +334,8 @@ void check_attention() {
 
 void check_swiglu_bias() {
     const int rows = 13, inter = 5632 / 4;
-    const std::vector<float> gu = normal(static_cast<size_t>(rows) * 2 * inter, 2.0f);
-    auto d_gu = upload(gu);
+    const std::vector<float> gu = widen(to_bf16(normal(static_cast<size_t>(rows) * 2 * inter, 2.0f)));
+    auto d_gu = upload(to_bf16(gu));
     auto d_out = poisoned<bf16_bits>(static_cast<size_t>(rows) * inter);
     sg::cuda::swiglu(d_gu.get(), rows, inter, d_out.get(), nullptr);
     const std::vector<float> got = widen(download(d_out, static_cast<size_t>(rows) * inter));
@@ -398,7 +398,7 @@ void check_gemv() {
 }
 
 // The fused gate/up gemv with its SwiGLU epilogue: against the double reference, and bit for bit against the
-// unfused path (gemv to float32, then the swiglu kernel), which prefill steps take.
+// unfused path (the projection rounded to bf16, as cuBLAS stores it for prefill steps, then the swiglu kernel).
 void check_gemv_swiglu() {
     const int shapes[][2] = {{5632, 2048}, {100, 72}, {3, 8}};  // [inter, k]: TinyLlama's, a small one, a partial block
     for (const auto &shape : shapes) {
@@ -414,7 +414,8 @@ void check_gemv_swiglu() {
             auto d_dots = poisoned<float>(static_cast<size_t>(rows) * 2 * inter);
             auto d_plain = poisoned<bf16_bits>(static_cast<size_t>(rows) * inter);
             sg::cuda::gemv(d_w.get(), d_x.get(), d_dots.get(), rows, 2 * inter, k, false, nullptr);
-            sg::cuda::swiglu(d_dots.get(), rows, inter, d_plain.get(), nullptr);
+            auto d_rounded = upload(to_bf16(download(d_dots, static_cast<size_t>(rows) * 2 * inter)));
+            sg::cuda::swiglu(d_rounded.get(), rows, inter, d_plain.get(), nullptr);
             const std::vector<bf16_bits> fused = download(d_fused, static_cast<size_t>(rows) * inter);
             const std::vector<bf16_bits> plain = download(d_plain, static_cast<size_t>(rows) * inter);
             const std::vector<double> dots = matmul_reference(x, w, rows, 2 * inter, k, nullptr);
@@ -539,6 +540,17 @@ void check_cublas_gemm() {
             std::snprintf(what, sizeof what, "cublasGemmEx %d x [%d, %d]%s: rel err %.2e", rows, n, k, accumulate ? " accumulating" : "", err);
             check(err < 1e-4, what);
         }
+        // bf16 out, as the gate/up projection of large steps is stored: float32 accumulation, one rounding.
+        auto d_h = poisoned<bf16_bits>(static_cast<size_t>(rows) * n);
+        const float alpha = 1.0f, beta = 0.0f;
+        sg::cuda::check_cublas(api->gemm_ex(handle, sg::cuda::kCublasOpT, sg::cuda::kCublasOpN, n, rows, k, &alpha, d_w.get(),
+                                            CUDA_R_16BF, k, d_x.get(), CUDA_R_16BF, k, &beta, d_h.get(), CUDA_R_16BF, n,
+                                            sg::cuda::kCublasCompute32F, sg::cuda::kCublasGemmDefault),
+                               "cublasGemmEx");
+        const double err = relative_error(widen(download(d_h, static_cast<size_t>(rows) * n)), matmul_reference(x, w, rows, n, k, nullptr));
+        char what[160];
+        std::snprintf(what, sizeof what, "cublasGemmEx %d x [%d, %d] to bf16: rel err %.2e", rows, n, k, err);
+        check(err < 4e-3, what);
     }
     api->destroy(handle);
 }

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "../../cuda/cublas_loader.h"
+#include "../../engine/dtype.h"
 #include "../../engine/errors.h"
 
 namespace sg::cuda {
@@ -73,16 +74,15 @@ cublasStatus_t gemm_ex(cublasHandle_t handle, int transa, int transb, int m, int
     const int a_rows = transa == kCublasOpN ? m : k, a_cols = transa == kCublasOpN ? k : m;
     const int b_rows = transb == kCublasOpN ? k : n, b_cols = transb == kCublasOpN ? n : k;
     if (lda < (a_rows > 1 ? a_rows : 1) || ldb < (b_rows > 1 ? b_rows : 1) || ldc < (m > 1 ? m : 1)) return kInvalidValue;
-    if (compute_type != kCublasCompute32F || c_type != CUDA_R_32F) return kNotSupported;
+    if (compute_type != kCublasCompute32F || (c_type != CUDA_R_32F && c_type != CUDA_R_16BF)) return kNotSupported;
     if ((a_type != CUDA_R_16BF && a_type != CUDA_R_32F) || (b_type != CUDA_R_16BF && b_type != CUDA_R_32F)) return kNotSupported;
     if (m == 0 || n == 0) return kSuccess;
     if (!sg_emu::is_device_range(a, extent(a_rows, a_cols, lda) * element_bytes(a_type)) ||
         !sg_emu::is_device_range(b, extent(b_rows, b_cols, ldb) * element_bytes(b_type)) ||
-        !sg_emu::is_device_range(c, extent(m, n, ldc) * 4))
+        !sg_emu::is_device_range(c, extent(m, n, ldc) * element_bytes(c_type)))
         return kInvalidValue;
     const float alpha = *static_cast<const float *>(alpha_ptr), beta = *static_cast<const float *>(beta_ptr);
     sg_emu::enqueue(handle->stream, [=] {
-        float *out = static_cast<float *>(c);
         for (int j = 0; j < n; ++j)
             for (int i = 0; i < m; ++i) {
                 float sum = 0.0f;
@@ -91,8 +91,10 @@ cublasStatus_t gemm_ex(cublasHandle_t handle, int transa, int transb, int m, int
                     const size_t bi = transb == kCublasOpN ? l + static_cast<size_t>(j) * ldb : j + static_cast<size_t>(l) * ldb;
                     sum += load(a, a_type, ai) * load(b, b_type, bi);
                 }
-                float &y = out[i + static_cast<size_t>(j) * ldc];
-                y = beta == 0.0f ? alpha * sum : alpha * sum + beta * y;  // beta 0: C is not read
+                const size_t at = i + static_cast<size_t>(j) * ldc;
+                const float y = beta == 0.0f ? alpha * sum : alpha * sum + beta * load(c, c_type, at);  // beta 0: C is not read
+                if (c_type == CUDA_R_32F) static_cast<float *>(c)[at] = y;
+                else static_cast<uint16_t *>(c)[at] = f32_to_bf16(y);  // rounded to nearest even, as cuBLAS does
             }
     });
     return kSuccess;
