@@ -232,7 +232,8 @@ void CudaBackend::grow(const StepBatch &b, int padded) {
     gate_up_.resize(r * 2 * d_.intermediate);
     q_.resize(r * d_.q_dim);
     tickets_.resize(r * d_.kv_heads);
-    SG_CUDA_CHECK(cudaMemset(tickets_.get(), 0, tickets_.bytes()));
+    // On stream_, not with cudaMemset: that runs on the legacy stream, which a non-blocking stream does not wait for.
+    SG_CUDA_CHECK(cudaMemsetAsync(tickets_.get(), 0, tickets_.bytes(), stream_));
     logits_.resize(static_cast<size_t>(c.logit_rows) * d_.vocab);
 }
 
