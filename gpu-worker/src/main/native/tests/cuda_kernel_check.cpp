@@ -23,6 +23,7 @@
 #include "../engine/device_batch.h"
 #include "../engine/dtype.h"
 #include "../engine/sampler.h"
+#include "../tools/checkpoint_shapes.h"
 #include "streamgate_engine.h"
 
 namespace {
@@ -696,40 +697,19 @@ RandomModel random_model(int hidden, int layers, int heads, int kv_heads, int in
     c.rope_low_freq_factor = 1.0f;
     c.rope_high_freq_factor = 4.0f;
     c.rope_original_max_position_embeddings = 256;
-    const int hd = hidden / heads;
-    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
-    shapes.push_back({"model.embed_tokens.weight", {vocab, hidden}});
-    if (!qwen) shapes.push_back({"lm_head.weight", {vocab, hidden}});
-    shapes.push_back({"model.norm.weight", {hidden}});
-    for (int l = 0; l < layers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        shapes.push_back({p + "input_layernorm.weight", {hidden}});
-        shapes.push_back({p + "post_attention_layernorm.weight", {hidden}});
-        shapes.push_back({p + "self_attn.q_proj.weight", {heads * hd, hidden}});
-        shapes.push_back({p + "self_attn.k_proj.weight", {kv_heads * hd, hidden}});
-        shapes.push_back({p + "self_attn.v_proj.weight", {kv_heads * hd, hidden}});
-        if (qwen) {
-            shapes.push_back({p + "self_attn.q_proj.bias", {heads * hd}});
-            shapes.push_back({p + "self_attn.k_proj.bias", {kv_heads * hd}});
-            shapes.push_back({p + "self_attn.v_proj.bias", {kv_heads * hd}});
-        }
-        shapes.push_back({p + "self_attn.o_proj.weight", {hidden, heads * hd}});
-        shapes.push_back({p + "mlp.gate_proj.weight", {inter, hidden}});
-        shapes.push_back({p + "mlp.up_proj.weight", {inter, hidden}});
-        shapes.push_back({p + "mlp.down_proj.weight", {hidden, inter}});
-    }
-    for (auto &s : shapes) {
+    const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
+    for (const sg::tools::TensorShape &s : shapes) {
         size_t count = 1;
-        for (int64_t d : s.second) count *= static_cast<size_t>(d);
-        const bool vector = s.second.size() == 1;
-        const bool norm = s.first.find("norm") != std::string::npos;
-        const float scale = vector ? 0.1f : 1.0f / std::sqrt(static_cast<float>(s.second[1]));
+        for (int64_t d : s.shape) count *= static_cast<size_t>(d);
+        const bool vector = s.shape.size() == 1;
+        const bool norm = s.name.find("norm") != std::string::npos;
+        const float scale = vector ? 0.1f : 1.0f / std::sqrt(static_cast<float>(s.shape[1]));
         std::vector<float> v = normal(count, scale);
         if (norm)
             for (float &f : v) f += 1.0f;
-        if (s.first == "model.embed_tokens.weight" || s.first == "lm_head.weight")
+        if (s.name == "model.embed_tokens.weight" || s.name == "lm_head.weight")
             for (float &f : v) f *= 4.0f;  // logits with some spread
-        m.names.push_back(s.first);
+        m.names.push_back(s.name);
         m.data.push_back(to_bf16(v));
     }
     m.tensors.resize(shapes.size());
@@ -739,8 +719,8 @@ RandomModel random_model(int hidden, int layers, int heads, int kv_heads, int in
         t.name = m.names[i].c_str();
         t.data = m.data[i].data();
         t.dtype = SG_DTYPE_BF16;
-        t.n_dims = static_cast<int32_t>(shapes[i].second.size());
-        for (size_t d = 0; d < shapes[i].second.size(); ++d) t.shape[d] = shapes[i].second[d];
+        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
+        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
     }
     return m;
 }

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "checkpoint_shapes.h"
 #include "streamgate_engine.h"
 
 namespace {
@@ -86,7 +87,7 @@ int main(int argc, char **argv) {
                     o.bandwidth_mib);
         return 0;
     }
-    const int head_dim = o.hidden / o.heads, elem = o.dtype == SG_DTYPE_F32 ? 4 : 2;
+    const int elem = o.dtype == SG_DTYPE_F32 ? 4 : 2;
     sg_model_config c{};
     c.architecture = SG_ARCH_LLAMA;
     c.vocab_size = o.vocab;
@@ -101,36 +102,16 @@ int main(int argc, char **argv) {
     c.rope_type = SG_ROPE_DEFAULT;
     c.rope_theta = 10000.0f;
 
-    std::vector<std::string> names;
-    std::vector<std::vector<int64_t>> shapes;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape) {
-        names.push_back(name);
-        shapes.push_back(std::move(shape));
-    };
-    add("model.embed_tokens.weight", {o.vocab, o.hidden});
-    add("lm_head.weight", {o.vocab, o.hidden});
-    add("model.norm.weight", {o.hidden});
-    for (int l = 0; l < o.layers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        add(p + "input_layernorm.weight", {o.hidden});
-        add(p + "post_attention_layernorm.weight", {o.hidden});
-        add(p + "self_attn.q_proj.weight", {o.heads * head_dim, o.hidden});
-        add(p + "self_attn.k_proj.weight", {o.kv_heads * head_dim, o.hidden});
-        add(p + "self_attn.v_proj.weight", {o.kv_heads * head_dim, o.hidden});
-        add(p + "self_attn.o_proj.weight", {o.hidden, o.heads * head_dim});
-        add(p + "mlp.gate_proj.weight", {o.intermediate, o.hidden});
-        add(p + "mlp.up_proj.weight", {o.intermediate, o.hidden});
-        add(p + "mlp.down_proj.weight", {o.hidden, o.intermediate});
-    }
+    const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
     std::mt19937 rng(7);
     std::uniform_int_distribution<int> bits(0, 0xffff);
-    std::vector<std::vector<unsigned char>> storage(names.size());
-    std::vector<sg_tensor_info> tensors(names.size());
+    std::vector<std::vector<unsigned char>> storage(shapes.size());
+    std::vector<sg_tensor_info> tensors(shapes.size());
     double weight_bytes = 0;
-    for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t i = 0; i < shapes.size(); ++i) {
         int64_t count = 1;
-        for (int64_t d : shapes[i]) count *= d;
-        const bool norm = shapes[i].size() == 1;
+        for (int64_t d : shapes[i].shape) count *= d;
+        const bool norm = shapes[i].shape.size() == 1;
         storage[i].resize(static_cast<size_t>(count) * elem);
         for (int64_t j = 0; j < count; ++j) {  // small values: exponent of ~0.01 (norms ~1)
             const float f = norm ? 1.0f : (bits(rng) / 65536.0f - 0.5f) * 0.05f;
@@ -144,14 +125,14 @@ int main(int argc, char **argv) {
                 std::memcpy(&storage[i][j * 2], &h, 2);
             }
         }
-        if (names[i] != "model.embed_tokens.weight") weight_bytes += static_cast<double>(storage[i].size());
+        if (shapes[i].name != "model.embed_tokens.weight") weight_bytes += static_cast<double>(storage[i].size());
         sg_tensor_info &t = tensors[i];
-        t.name = names[i].c_str();
+        t.name = shapes[i].name.c_str();
         t.path = nullptr;
         t.data = storage[i].data();
         t.dtype = o.dtype;
-        t.n_dims = static_cast<int32_t>(shapes[i].size());
-        for (size_t d = 0; d < shapes[i].size(); ++d) t.shape[d] = shapes[i][d];
+        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
+        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
     }
     sg_engine_params p = sg_engine_default_params();
     p.backend = o.backend;

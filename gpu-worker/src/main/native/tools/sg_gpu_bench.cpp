@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "checkpoint_shapes.h"
 #include "streamgate_engine.h"
 
 namespace {
@@ -260,45 +261,25 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    std::vector<std::string> names;
-    std::vector<std::vector<int64_t>> shapes;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape) {
-        names.push_back(name);
-        shapes.push_back(std::move(shape));
-    };
-    add("model.embed_tokens.weight", {o.vocab, o.hidden});
-    add("lm_head.weight", {o.vocab, o.hidden});
-    add("model.norm.weight", {o.hidden});
-    for (int l = 0; l < o.layers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        add(p + "input_layernorm.weight", {o.hidden});
-        add(p + "post_attention_layernorm.weight", {o.hidden});
-        add(p + "self_attn.q_proj.weight", {o.heads * head_dim, o.hidden});
-        add(p + "self_attn.k_proj.weight", {o.kv_heads * head_dim, o.hidden});
-        add(p + "self_attn.v_proj.weight", {o.kv_heads * head_dim, o.hidden});
-        add(p + "self_attn.o_proj.weight", {o.hidden, o.heads * head_dim});
-        add(p + "mlp.gate_proj.weight", {o.intermediate, o.hidden});
-        add(p + "mlp.up_proj.weight", {o.intermediate, o.hidden});
-        add(p + "mlp.down_proj.weight", {o.hidden, o.intermediate});
-    }
+    const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
     const double t_gen = now();
-    std::vector<std::vector<uint16_t>> storage(names.size());
-    std::vector<sg_tensor_info> tensors(names.size());
+    std::vector<std::vector<uint16_t>> storage(shapes.size());
+    std::vector<sg_tensor_info> tensors(shapes.size());
     double weight_bytes = 0;  // read by every decode step: everything but the embedding table
-    for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t i = 0; i < shapes.size(); ++i) {
         size_t count = 1;
-        for (int64_t d : shapes[i]) count *= static_cast<size_t>(d);
+        for (int64_t d : shapes[i].shape) count *= static_cast<size_t>(d);
         storage[i].resize(count);
-        const bool norm = shapes[i].size() == 1;
-        fill(storage[i], norm ? 1.0f : 1.7f / std::sqrt(static_cast<float>(shapes[i][1])), norm, i + 1);
-        if (names[i] != "model.embed_tokens.weight") weight_bytes += 2.0 * static_cast<double>(count);
+        const bool norm = shapes[i].shape.size() == 1;
+        fill(storage[i], norm ? 1.0f : 1.7f / std::sqrt(static_cast<float>(shapes[i].shape[1])), norm, i + 1);
+        if (shapes[i].name != "model.embed_tokens.weight") weight_bytes += 2.0 * static_cast<double>(count);
         sg_tensor_info &t = tensors[i];
         std::memset(&t, 0, sizeof t);
-        t.name = names[i].c_str();
+        t.name = shapes[i].name.c_str();
         t.data = storage[i].data();
         t.dtype = SG_DTYPE_BF16;
-        t.n_dims = static_cast<int32_t>(shapes[i].size());
-        for (size_t d = 0; d < shapes[i].size(); ++d) t.shape[d] = shapes[i][d];
+        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
+        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
     }
     cudaDeviceProp props{};
     cudaGetDeviceProperties(&props, 0);
