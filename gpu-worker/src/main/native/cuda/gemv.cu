@@ -5,6 +5,8 @@
 // programmatically, a block prefetches its weight rows into L2 while the kernel before it still runs. The gate/up
 // and q/k/v projections use a variant whose blocks hold whole row pairs and finish the job (SwiGLU; bias, rotary
 // embedding and the KV store) before anything leaves them.
+#include <type_traits>
+
 #include "cuda_check.h"
 #include "device_utils.cuh"
 #include "kernels.cuh"
@@ -128,31 +130,29 @@ struct QkvRopeEpilogue {
     __device__ void operator()(int t, int f, float a, float b) const { store_qkv_pair(rope, t, f, a, b); }
 };
 
-template <int Rows>
-void launch_rows(const uint16_t *w, const uint16_t *x, float *y, int n, int k, bool accumulate, KernelStream stream) {
-    const int blocks = (n + kWarps - 1) / kWarps;
-    launch("gemv_kernel", gemv_kernel<Rows>, blocks, kWarps * 32, 0, stream, w, x, y, n, k, accumulate ? 1 : 0);
-}
-
-template <int Rows, class Epilogue>
-void launch_pairs_rows(const uint16_t *w, const uint16_t *x, int n, int k, const Epilogue &epilogue, KernelStream stream) {
-    const int blocks = (n + kWarps - 1) / kWarps;
-    launch("gemv_pairs_kernel", gemv_pairs_kernel<Rows, Epilogue>, blocks, kWarps * 32, 0, stream, w, x, n, k, epilogue);
+// Calls launch(std::integral_constant<int, rows>) for 1..kGemvMaxRows rows, so each row count gets its kernel
+// instantiation; nothing for 0 rows.
+template <class Launch>
+void with_rows(int rows, Launch &&launch) {
+    switch (rows) {
+        case 1: return launch(std::integral_constant<int, 1>());
+        case 2: return launch(std::integral_constant<int, 2>());
+        case 3: return launch(std::integral_constant<int, 3>());
+        case 4: return launch(std::integral_constant<int, 4>());
+        case 5: return launch(std::integral_constant<int, 5>());
+        case 6: return launch(std::integral_constant<int, 6>());
+        case 7: return launch(std::integral_constant<int, 7>());
+        case 8: return launch(std::integral_constant<int, 8>());
+        default: return;
+    }
 }
 
 template <class Epilogue>
 void launch_pairs(const uint16_t *w, const uint16_t *x, int rows, int n, int k, const Epilogue &epilogue, KernelStream stream) {
-    switch (rows) {
-        case 1: return launch_pairs_rows<1>(w, x, n, k, epilogue, stream);
-        case 2: return launch_pairs_rows<2>(w, x, n, k, epilogue, stream);
-        case 3: return launch_pairs_rows<3>(w, x, n, k, epilogue, stream);
-        case 4: return launch_pairs_rows<4>(w, x, n, k, epilogue, stream);
-        case 5: return launch_pairs_rows<5>(w, x, n, k, epilogue, stream);
-        case 6: return launch_pairs_rows<6>(w, x, n, k, epilogue, stream);
-        case 7: return launch_pairs_rows<7>(w, x, n, k, epilogue, stream);
-        case 8: return launch_pairs_rows<8>(w, x, n, k, epilogue, stream);
-        default: return;  // 0 rows
-    }
+    with_rows(rows, [&](auto r) {
+        launch("gemv_pairs_kernel", gemv_pairs_kernel<decltype(r)::value, Epilogue>, (n + kWarps - 1) / kWarps, kWarps * 32, 0,
+               stream, w, x, n, k, epilogue);
+    });
 }
 
 void check_operands(const bf16_bits *w, const bf16_bits *x, int rows, int k) {
@@ -165,17 +165,10 @@ void check_operands(const bf16_bits *w, const bf16_bits *x, int rows, int k) {
 
 void gemv(const bf16_bits *w, const bf16_bits *x, float *y, int rows, int n, int k, bool accumulate, KernelStream stream) {
     check_operands(w, x, rows, k);
-    switch (rows) {
-        case 1: return launch_rows<1>(w, x, y, n, k, accumulate, stream);
-        case 2: return launch_rows<2>(w, x, y, n, k, accumulate, stream);
-        case 3: return launch_rows<3>(w, x, y, n, k, accumulate, stream);
-        case 4: return launch_rows<4>(w, x, y, n, k, accumulate, stream);
-        case 5: return launch_rows<5>(w, x, y, n, k, accumulate, stream);
-        case 6: return launch_rows<6>(w, x, y, n, k, accumulate, stream);
-        case 7: return launch_rows<7>(w, x, y, n, k, accumulate, stream);
-        case 8: return launch_rows<8>(w, x, y, n, k, accumulate, stream);
-        default: return;  // 0 rows
-    }
+    with_rows(rows, [&](auto r) {
+        launch("gemv_kernel", gemv_kernel<decltype(r)::value>, (n + kWarps - 1) / kWarps, kWarps * 32, 0, stream, w, x, y, n, k,
+               accumulate ? 1 : 0);
+    });
 }
 
 void gemv_swiglu(const bf16_bits *w, const bf16_bits *x, bf16_bits *out, int rows, int inter, int k, KernelStream stream) {

@@ -172,17 +172,29 @@ void check_rms_norm() {
     }
 }
 
+// Default rope (theta 10000) tables: cos/sin [context, head_dim / 2], as the backend's tables are laid out.
+struct RotaryTables {
+    std::vector<float> cos, sin;
+};
+
+RotaryTables rotary_tables(int context, int head_dim) {
+    const int half = head_dim / 2;
+    RotaryTables t{std::vector<float>(static_cast<size_t>(context) * half), std::vector<float>(static_cast<size_t>(context) * half)};
+    for (int p = 0; p < context; ++p)
+        for (int i = 0; i < half; ++i) {
+            const double angle = p * std::pow(10000.0, -2.0 * i / head_dim);
+            t.cos[static_cast<size_t>(p) * half + i] = static_cast<float>(std::cos(angle));
+            t.sin[static_cast<size_t>(p) * half + i] = static_cast<float>(std::sin(angle));
+        }
+    return t;
+}
+
 void check_qkv_rope_store() {
     const int heads = 8, kv_heads = 2, head_dim = 64, rows = 23, block_size = 16, blocks = 12, context = 190;
     const int half = head_dim / 2, q_dim = heads * head_dim, kv_dim = kv_heads * head_dim, width = q_dim + 2 * kv_dim;
     const std::vector<float> qkv = normal(static_cast<size_t>(rows) * width), bias = normal(width, 0.5f);
-    std::vector<float> cos_t(static_cast<size_t>(context) * half), sin_t(cos_t.size());
-    for (int p = 0; p < context; ++p)
-        for (int i = 0; i < half; ++i) {
-            const double angle = p * std::pow(10000.0, -2.0 * i / head_dim);
-            cos_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::cos(angle));
-            sin_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::sin(angle));
-        }
+    const RotaryTables rotary = rotary_tables(context, head_dim);
+    const std::vector<float> &cos_t = rotary.cos, &sin_t = rotary.sin;
     std::vector<int32_t> positions(rows), slots(rows), order(blocks * block_size);
     for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
     std::shuffle(order.begin(), order.end(), rng);
@@ -450,13 +462,8 @@ void check_gemv_qkv_rope() {
         const std::vector<int> order = rotary_pair_order(width, q_dim + kv_dim, c.head_dim);
         const std::vector<bf16_bits> w = to_bf16(normal(static_cast<size_t>(width) * c.k, 1.0f / std::sqrt(static_cast<float>(c.k))));
         const std::vector<float> bias = c.bias ? normal(width, 0.5f) : std::vector<float>();
-        std::vector<float> cos_t(static_cast<size_t>(context) * half), sin_t(cos_t.size());
-        for (int p = 0; p < context; ++p)
-            for (int i = 0; i < half; ++i) {
-                const double angle = p * std::pow(10000.0, -2.0 * i / c.head_dim);
-                cos_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::cos(angle));
-                sin_t[static_cast<size_t>(p) * half + i] = static_cast<float>(std::sin(angle));
-            }
+        const RotaryTables rotary = rotary_tables(context, c.head_dim);
+        const std::vector<float> &cos_t = rotary.cos, &sin_t = rotary.sin;
         auto d_w = upload(reorder(w, order, static_cast<size_t>(c.k)));
         auto d_bias = upload(c.bias ? reorder(bias, order) : std::vector<float>());
         auto d_cos = upload(cos_t);
