@@ -148,11 +148,11 @@ DeviceWeights::DeviceWeights(const Model &model) {
     up.floats(model.final_norm(), final_norm_at);
     final_norm_ = reinterpret_cast<const float *>(base + final_norm_at);
     bytes_per_step_ = matrix_bytes(model.lm_head());
+    const std::vector<int> q_order = rotary_pair_order(d.q_dim, d.head_dim), k_order = rotary_pair_order(d.kv_dim, d.head_dim);
     for (size_t l = 0; l < model.layers().size(); ++l) {
         const LayerWeights &w = model.layers()[l];
         const LayerOffsets &o = offsets[l];
         DeviceLayer layer;
-        const std::vector<int> q_order = rotary_pair_order(d.q_dim, d.head_dim), k_order = rotary_pair_order(d.kv_dim, d.head_dim);
         up.reordered(w.q_proj, q_order, o.qkv);
         up.reordered(w.k_proj, k_order, o.qkv + matrix_bytes(w.q_proj));
         up.matrix(w.v_proj, o.qkv + matrix_bytes(w.q_proj) + matrix_bytes(w.k_proj));
