@@ -8,7 +8,12 @@
 // kernel launches (the baseline) and with programmatic dependent launch (the default), side by side.
 //   sg_gpu_bench [--concurrency 1,64,256] [--prompt 128] [--gen 128] [--budget 8192] [--hidden 2048]
 //                [--layers 22] [--heads 32] [--kv-heads 4] [--intermediate 5632] [--vocab 32000] [--graphs 256]
-//                [--launch both|plain|programmatic]
+//                [--launch both|plain|programmatic] [--profile-steps K]
+// --profile-steps K is for a kernel profiler started with profiling off (ncu --profile-from-start off): no warm-up
+// rounds, and at each concurrency the first K decode-only steps from the middle of generation (every sequence
+// past half of --gen, so the context is the run's average) are bracketed by cudaProfilerStart/Stop; the round then
+// ends. bench/gpu/profile_summary.py turns the profiler's CSV into time and bytes per kernel.
+#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -28,7 +33,7 @@ namespace {
 
 struct Options {
     std::vector<int> concurrency{1, 64, 256};
-    int prompt = 128, gen = 128, budget = 8192, graphs = 256;
+    int prompt = 128, gen = 128, budget = 8192, graphs = 256, profile_steps = 0;
     int hidden = 2048, layers = 22, heads = 32, kv_heads = 4, intermediate = 5632, vocab = 32000;
     std::vector<int> launches{0, 1};  // cuda_programmatic_launch values, baseline first
 };
@@ -40,7 +45,8 @@ Options parse(int argc, char **argv) {
         int *target = key == "--prompt" ? &o.prompt : key == "--gen" ? &o.gen : key == "--budget" ? &o.budget
                     : key == "--graphs" ? &o.graphs : key == "--hidden" ? &o.hidden : key == "--layers" ? &o.layers
                     : key == "--heads" ? &o.heads : key == "--kv-heads" ? &o.kv_heads
-                    : key == "--intermediate" ? &o.intermediate : key == "--vocab" ? &o.vocab : nullptr;
+                    : key == "--intermediate" ? &o.intermediate : key == "--vocab" ? &o.vocab
+                    : key == "--profile-steps" ? &o.profile_steps : nullptr;
         if (target != nullptr) {
             *target = std::atoi(value.c_str());
         } else if (key == "--launch" && (value == "both" || value == "plain" || value == "programmatic")) {
@@ -122,7 +128,7 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
                 double kv_bytes_per_token, std::vector<Result> &results) {
     const int blocks_per_seq = (o.prompt + o.gen + 15) / 16;
     const int rounds = static_cast<int>(o.concurrency.size());
-    for (int round = -rounds; round < rounds; ++round) {
+    for (int round = o.profile_steps > 0 ? 0 : -rounds; round < rounds; ++round) {
         // Negative rounds are untimed warm-ups, whole rounds at each concurrency: they capture every padded batch size
         // the measured round replays (the batch shrinks in steps as staggered sequences finish), so no capture is timed.
         const int n = o.concurrency[round < 0 ? round + rounds : round];
@@ -141,7 +147,7 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
         std::vector<float> logprobs(n), top_l(static_cast<size_t>(n) * max_logprobs);
         std::vector<double> decode_times;
         double decode_kv_tokens = 0;
-        int steps = 0;
+        int steps = 0, profiled = 0;
         const double start = now();
         while (true) {
             batch.clear();
@@ -183,12 +189,27 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
             }
             if (batch.empty()) break;
             sg_step_output out{sampled.data(), logprobs.data(), top_t.data(), top_l.data(), nullptr};
+            // A step returns once its sampled tokens are on the host, so every kernel of it lies inside the bracket.
+            int least_generated = gen, least_context = 1 << 30, most_context = 0;
+            for (size_t i = 0; i < batch.size(); ++i) {
+                least_generated = std::min(least_generated, generated[who[i]]);
+                least_context = std::min(least_context, batch[i].position + 1);
+                most_context = std::max(most_context, batch[i].position + 1);
+            }
+            const bool profile = all_decode && profiled < o.profile_steps && least_generated >= gen / 2;
+            if (profile) cudaProfilerStart();
             const double t0 = now();
             if (sg_engine_step(engine, batch.data(), static_cast<int32_t>(batch.size()), SG_LOGITS_NONE, &out) != SG_OK) {
                 std::fprintf(stderr, "sg_gpu_bench: step failed: %s\n", sg_last_error());
                 return false;
             }
             const double t1 = now();
+            if (profile) {
+                cudaProfilerStop();
+                std::printf("  profiled a decode step of %zu rows, context %d..%d (%.3f ms under the profiler)\n",
+                            batch.size(), least_context, most_context, 1000.0 * (t1 - t0));
+                if (++profiled == o.profile_steps) break;
+            }
             ++steps;
             if (all_decode) {
                 decode_times.push_back(t1 - t0);
@@ -205,7 +226,7 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
             }
         }
         const double wall = now() - start;
-        if (round < 0) continue;
+        if (round < 0 || o.profile_steps > 0) continue;
         Result r{};
         r.programmatic = programmatic;
         r.concurrency = n;
@@ -318,6 +339,7 @@ int main(int argc, char **argv) {
         sg_engine_free(engine);
         if (!ok) return 1;
     }
+    if (o.profile_steps > 0) return 0;  // a profiler's run: its timings are the profiler's, not a result
     std::printf("\nsg_gpu_bench results (%s, prompt %d, %d new tokens each, greedy, graphs up to %d)\n", props.name, o.prompt,
                 o.gen, o.graphs);
     std::printf("| concurrency | launches | output tok/s | decode tok/s | decode step ms (median) | TTFT ms mean / max | decode GB/s | of copy bw |\n");
