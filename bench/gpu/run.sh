@@ -10,7 +10,8 @@
 #   7. with the time left, Nsight Compute over two decode steps at 1 and 256 sequences (profile.sh): time and
 #      DRAM bytes per kernel against the measured step, for the next round of tuning; informative, never a failure
 # Prints a summary and the benchmark table last; logs go to $OUT (or .gpu-out), at most 8 files, the profiler's
-# CSVs packed in one. Stays within 8 minutes: each step has a time limit cut to what is left. Prepare first, here:  bash bench/gpu/prepare.sh
+# CSVs packed in one. Stays within 8 minutes: each step has a time limit cut to what is left.
+# Prepare first, here:                                                bash bench/gpu/prepare.sh
 # then (device tool, repository root, carry [".gpu-carry"]):          bash bench/gpu/run.sh
 # Rehearsal without a GPU (see prepare.sh): bash bench/gpu/prepare.sh --rehearse && bash bench/gpu/run.sh --rehearse
 set -uo pipefail

@@ -189,7 +189,6 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
             }
             if (batch.empty()) break;
             sg_step_output out{sampled.data(), logprobs.data(), top_t.data(), top_l.data(), nullptr};
-            // A step returns once its sampled tokens are on the host, so every kernel of it lies inside the bracket.
             int least_generated = gen, least_context = 1 << 30, most_context = 0;
             for (size_t i = 0; i < batch.size(); ++i) {
                 least_generated = std::min(least_generated, generated[who[i]]);
@@ -197,6 +196,7 @@ bool run_rounds(sg_engine *engine, const Options &o, int programmatic, int max_l
                 most_context = std::max(most_context, batch[i].position + 1);
             }
             const bool profile = all_decode && profiled < o.profile_steps && least_generated >= gen / 2;
+            // A step returns once its sampled tokens are on the host, so every kernel of it lies inside the bracket.
             if (profile) cudaProfilerStart();
             const double t0 = now();
             if (sg_engine_step(engine, batch.data(), static_cast<int32_t>(batch.size()), SG_LOGITS_NONE, &out) != SG_OK) {
