@@ -680,34 +680,26 @@ void check_sampling() {
 
 struct RandomModel {
     sg_model_config config{};
-    std::vector<std::string> names;
+    std::vector<sg::tools::TensorShape> shapes;  // the tensors' names live here
     std::vector<std::vector<uint16_t>> data;
     std::vector<sg_tensor_info> tensors;
 };
 
 RandomModel random_model(int hidden, int layers, int heads, int kv_heads, int inter, int vocab, int context, bool qwen) {
     RandomModel m;
+    m.config = sg::tools::llama_config(vocab, hidden, inter, layers, heads, kv_heads, context);
     sg_model_config &c = m.config;
     c.architecture = qwen ? SG_ARCH_QWEN2 : SG_ARCH_LLAMA;
-    c.vocab_size = vocab;
-    c.hidden_size = hidden;
-    c.intermediate_size = inter;
-    c.num_hidden_layers = layers;
-    c.num_attention_heads = heads;
-    c.num_key_value_heads = kv_heads;
-    c.max_position_embeddings = context;
     c.tie_word_embeddings = qwen ? 1 : 0;
-    c.rms_norm_eps = 1e-5f;
     c.rope_type = qwen ? SG_ROPE_DEFAULT : SG_ROPE_LLAMA3;
     c.rope_theta = qwen ? 1e6f : 5e5f;
     c.rope_factor = 8.0f;
     c.rope_low_freq_factor = 1.0f;
     c.rope_high_freq_factor = 4.0f;
     c.rope_original_max_position_embeddings = 256;
-    const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
-    for (const sg::tools::TensorShape &s : shapes) {
-        size_t count = 1;
-        for (int64_t d : s.shape) count *= static_cast<size_t>(d);
+    m.shapes = sg::tools::checkpoint_shapes(c);
+    for (const sg::tools::TensorShape &s : m.shapes) {
+        const size_t count = s.elements();
         const bool vector = s.shape.size() == 1;
         const bool norm = s.name.find("norm") != std::string::npos;
         const float scale = vector ? 0.1f : 1.0f / std::sqrt(static_cast<float>(s.shape[1]));
@@ -716,18 +708,8 @@ RandomModel random_model(int hidden, int layers, int heads, int kv_heads, int in
             for (float &f : v) f += 1.0f;
         if (s.name == "model.embed_tokens.weight" || s.name == "lm_head.weight")
             for (float &f : v) f *= 4.0f;  // logits with some spread
-        m.names.push_back(s.name);
         m.data.push_back(to_bf16(v));
-    }
-    m.tensors.resize(shapes.size());
-    for (size_t i = 0; i < shapes.size(); ++i) {
-        sg_tensor_info &t = m.tensors[i];
-        std::memset(&t, 0, sizeof t);
-        t.name = m.names[i].c_str();
-        t.data = m.data[i].data();
-        t.dtype = SG_DTYPE_BF16;
-        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
-        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
+        m.tensors.push_back(sg::tools::tensor_info(s, m.data.back().data(), SG_DTYPE_BF16));
     }
     return m;
 }

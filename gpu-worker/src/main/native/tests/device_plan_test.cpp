@@ -10,6 +10,7 @@
 #include "../engine/device_batch.h"
 #include "../engine/errors.h"
 #include "../engine/memory_plan.h"
+#include "../tools/checkpoint_shapes.h"
 #include "streamgate_engine.h"
 
 namespace {
@@ -199,37 +200,13 @@ void test_memory_plan() {
 
 // A one-layer model in memory: enough for the engine to choose a backend.
 void test_backend_choice() {
-    sg_model_config c{};
-    c.architecture = SG_ARCH_LLAMA;
-    c.vocab_size = 16;
-    c.hidden_size = 16;
-    c.intermediate_size = 32;
-    c.num_hidden_layers = 1;
-    c.num_attention_heads = 2;
-    c.num_key_value_heads = 1;
-    c.max_position_embeddings = 64;
+    sg_model_config c = sg::tools::llama_config(16, 16, 32, 1, 2, 1, 64);
     c.tie_word_embeddings = 1;
-    c.rms_norm_eps = 1e-5f;
-    c.rope_type = SG_ROPE_DEFAULT;
-    c.rope_theta = 10000.0f;
-    std::vector<float> data(16 * 32, 0.01f);
-    const char *names[] = {"model.embed_tokens.weight", "model.norm.weight", "model.layers.0.input_layernorm.weight",
-                           "model.layers.0.post_attention_layernorm.weight", "model.layers.0.self_attn.q_proj.weight",
-                           "model.layers.0.self_attn.k_proj.weight", "model.layers.0.self_attn.v_proj.weight",
-                           "model.layers.0.self_attn.o_proj.weight", "model.layers.0.mlp.gate_proj.weight",
-                           "model.layers.0.mlp.up_proj.weight", "model.layers.0.mlp.down_proj.weight"};
-    const int64_t shapes[][2] = {{16, 16}, {16, 0}, {16, 0}, {16, 0}, {16, 16}, {8, 16}, {8, 16}, {16, 16}, {32, 16}, {32, 16}, {16, 32}};
-    std::vector<sg_tensor_info> tensors(11);
-    for (int i = 0; i < 11; ++i) {
-        sg_tensor_info &t = tensors[i];
-        std::memset(&t, 0, sizeof t);
-        t.name = names[i];
-        t.data = data.data();
-        t.dtype = SG_DTYPE_F32;
-        t.n_dims = shapes[i][1] == 0 ? 1 : 2;
-        t.shape[0] = shapes[i][0];
-        t.shape[1] = shapes[i][1];
-    }
+    const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
+    std::vector<float> data(16 * 32, 0.01f);  // room for the largest tensor; every tensor reads from it
+    std::vector<sg_tensor_info> tensors;
+    for (const sg::tools::TensorShape &s : shapes) tensors.push_back(sg::tools::tensor_info(s, data.data(), SG_DTYPE_F32));
+    const int n_tensors = static_cast<int>(tensors.size());
     sg_engine_params p = sg_engine_default_params();
     check(p.kv_num_blocks == 256 && p.kv_memory_fraction == 0.9f && p.cuda_graph_max_batch == 256 && p.kv_cache_mib == 256 &&
               p.cuda_programmatic_launch == 1,
@@ -237,7 +214,7 @@ void test_backend_choice() {
     p.kv_num_blocks = 0;
     p.kv_cache_mib = 1;
     sg_engine *engine = nullptr;
-    check(sg_engine_create(&c, tensors.data(), 11, &p, &engine) == SG_OK, std::string("create: ") + sg_last_error());
+    check(sg_engine_create(&c, tensors.data(), n_tensors, &p, &engine) == SG_OK, std::string("create: ") + sg_last_error());
     const bool cuda_here = sg_backend_probe(SG_BACKEND_CUDA) == SG_OK;
     const std::string reason = sg_last_error();
     const std::string name = engine != nullptr ? sg_engine_backend_name(engine) : "";
@@ -253,7 +230,7 @@ void test_backend_choice() {
         sg_engine_params cuda = sg_engine_default_params();
         cuda.backend = SG_BACKEND_CUDA;
         sg_engine *none = nullptr;
-        const int status = sg_engine_create(&c, tensors.data(), 11, &cuda, &none);
+        const int status = sg_engine_create(&c, tensors.data(), n_tensors, &cuda, &none);
         check(status == SG_ERR_UNSUPPORTED && none == nullptr &&
                   std::string(sg_last_error()).find("CUDA backend:") != std::string::npos,
               std::string("an explicit CUDA backend fails with the reason: ") + sg_last_error());
@@ -262,12 +239,12 @@ void test_backend_choice() {
     sg_engine_params bad = sg_engine_default_params();
     bad.kv_memory_fraction = 1.5f;
     engine = nullptr;
-    check(sg_engine_create(&c, tensors.data(), 11, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
+    check(sg_engine_create(&c, tensors.data(), n_tensors, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
               std::string(sg_last_error()).find("kv_memory_fraction") != std::string::npos,
           "a bad memory fraction is named");
     bad = sg_engine_default_params();
     bad.cuda_programmatic_launch = 2;
-    check(sg_engine_create(&c, tensors.data(), 11, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
+    check(sg_engine_create(&c, tensors.data(), n_tensors, &bad, &engine) == SG_ERR_INVALID_ARGUMENT &&
               std::string(sg_last_error()).find("cuda_programmatic_launch") != std::string::npos,
           "a programmatic-launch switch other than 0 or 1 is named");
     check(sg_backend_probe(SG_BACKEND_AUTO) == SG_OK && sg_backend_probe(SG_BACKEND_CPU) == SG_OK &&

@@ -16,7 +16,45 @@ namespace sg::tools {
 struct TensorShape {
     std::string name;
     std::vector<int64_t> shape;
+
+    size_t elements() const {
+        size_t count = 1;
+        for (int64_t d : shape) count *= static_cast<size_t>(d);
+        return count;
+    }
 };
+
+// A Llama model of these sizes with the defaults the random-model tools share: rope theta 10000, RMSNorm eps 1e-5,
+// an lm_head of its own. Callers change what their model differs in.
+inline sg_model_config llama_config(int vocab, int hidden, int intermediate, int layers, int heads, int kv_heads,
+                                    int context) {
+    sg_model_config c{};
+    c.architecture = SG_ARCH_LLAMA;
+    c.vocab_size = vocab;
+    c.hidden_size = hidden;
+    c.intermediate_size = intermediate;
+    c.num_hidden_layers = layers;
+    c.num_attention_heads = heads;
+    c.num_key_value_heads = kv_heads;
+    c.max_position_embeddings = context;
+    c.tie_word_embeddings = 0;
+    c.rms_norm_eps = 1e-5f;
+    c.rope_type = SG_ROPE_DEFAULT;
+    c.rope_theta = 10000.0f;
+    return c;
+}
+
+// The engine's description of tensor `s` held in host memory at `data`; it points at s.name, which must outlive it.
+inline sg_tensor_info tensor_info(const TensorShape &s, const void *data, int32_t dtype) {
+    sg_tensor_info t{};
+    t.name = s.name.c_str();
+    t.path = nullptr;
+    t.data = data;
+    t.dtype = dtype;
+    t.n_dims = static_cast<int32_t>(s.shape.size());
+    for (size_t d = 0; d < s.shape.size(); ++d) t.shape[d] = s.shape[d];
+    return t;
+}
 
 inline std::vector<TensorShape> checkpoint_shapes(const sg_model_config &c) {
     const int64_t hidden = c.hidden_size, inter = c.intermediate_size, vocab = c.vocab_size;

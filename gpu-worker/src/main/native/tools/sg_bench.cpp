@@ -88,19 +88,8 @@ int main(int argc, char **argv) {
         return 0;
     }
     const int elem = o.dtype == SG_DTYPE_F32 ? 4 : 2;
-    sg_model_config c{};
-    c.architecture = SG_ARCH_LLAMA;
-    c.vocab_size = o.vocab;
-    c.hidden_size = o.hidden;
-    c.intermediate_size = o.intermediate;
-    c.num_hidden_layers = o.layers;
-    c.num_attention_heads = o.heads;
-    c.num_key_value_heads = o.kv_heads;
-    c.max_position_embeddings = o.prompt + o.gen + 16;
-    c.tie_word_embeddings = 0;
-    c.rms_norm_eps = 1e-5f;
-    c.rope_type = SG_ROPE_DEFAULT;
-    c.rope_theta = 10000.0f;
+    const sg_model_config c =
+        sg::tools::llama_config(o.vocab, o.hidden, o.intermediate, o.layers, o.heads, o.kv_heads, o.prompt + o.gen + 16);
 
     const std::vector<sg::tools::TensorShape> shapes = sg::tools::checkpoint_shapes(c);
     std::mt19937 rng(7);
@@ -109,11 +98,10 @@ int main(int argc, char **argv) {
     std::vector<sg_tensor_info> tensors(shapes.size());
     double weight_bytes = 0;
     for (size_t i = 0; i < shapes.size(); ++i) {
-        int64_t count = 1;
-        for (int64_t d : shapes[i].shape) count *= d;
+        const size_t count = shapes[i].elements();
         const bool norm = shapes[i].shape.size() == 1;
-        storage[i].resize(static_cast<size_t>(count) * elem);
-        for (int64_t j = 0; j < count; ++j) {  // small values: exponent of ~0.01 (norms ~1)
+        storage[i].resize(count * elem);
+        for (size_t j = 0; j < count; ++j) {  // small values: exponent of ~0.01 (norms ~1)
             const float f = norm ? 1.0f : (bits(rng) / 65536.0f - 0.5f) * 0.05f;
             if (elem == 4) {
                 std::memcpy(&storage[i][j * 4], &f, 4);
@@ -126,13 +114,7 @@ int main(int argc, char **argv) {
             }
         }
         if (shapes[i].name != "model.embed_tokens.weight") weight_bytes += static_cast<double>(storage[i].size());
-        sg_tensor_info &t = tensors[i];
-        t.name = shapes[i].name.c_str();
-        t.path = nullptr;
-        t.data = storage[i].data();
-        t.dtype = o.dtype;
-        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
-        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
+        tensors[i] = sg::tools::tensor_info(shapes[i], storage[i].data(), o.dtype);
     }
     sg_engine_params p = sg_engine_default_params();
     p.backend = o.backend;

@@ -265,18 +265,8 @@ int main(int argc, char **argv) {
     const int head_dim = o.hidden / o.heads;
     int max_concurrency = 1;
     for (int c : o.concurrency) max_concurrency = std::max(max_concurrency, c);
-    sg_model_config c{};
-    c.architecture = SG_ARCH_LLAMA;
-    c.vocab_size = o.vocab;
-    c.hidden_size = o.hidden;
-    c.intermediate_size = o.intermediate;
-    c.num_hidden_layers = o.layers;
-    c.num_attention_heads = o.heads;
-    c.num_key_value_heads = o.kv_heads;
-    c.max_position_embeddings = 2048;
-    c.rms_norm_eps = 1e-5f;
-    c.rope_type = SG_ROPE_DEFAULT;
-    c.rope_theta = 10000.0f;
+    const sg_model_config c =
+        sg::tools::llama_config(o.vocab, o.hidden, o.intermediate, o.layers, o.heads, o.kv_heads, 2048);
     if (o.prompt + o.gen > c.max_position_embeddings) {
         std::fprintf(stderr, "prompt + gen exceeds the context of %d\n", c.max_position_embeddings);
         return 2;
@@ -288,19 +278,12 @@ int main(int argc, char **argv) {
     std::vector<sg_tensor_info> tensors(shapes.size());
     double weight_bytes = 0;  // read by every decode step: everything but the embedding table
     for (size_t i = 0; i < shapes.size(); ++i) {
-        size_t count = 1;
-        for (int64_t d : shapes[i].shape) count *= static_cast<size_t>(d);
+        const size_t count = shapes[i].elements();
         storage[i].resize(count);
         const bool norm = shapes[i].shape.size() == 1;
         fill(storage[i], norm ? 1.0f : 1.7f / std::sqrt(static_cast<float>(shapes[i].shape[1])), norm, i + 1);
         if (shapes[i].name != "model.embed_tokens.weight") weight_bytes += 2.0 * static_cast<double>(count);
-        sg_tensor_info &t = tensors[i];
-        std::memset(&t, 0, sizeof t);
-        t.name = shapes[i].name.c_str();
-        t.data = storage[i].data();
-        t.dtype = SG_DTYPE_BF16;
-        t.n_dims = static_cast<int32_t>(shapes[i].shape.size());
-        for (size_t d = 0; d < shapes[i].shape.size(); ++d) t.shape[d] = shapes[i].shape[d];
+        tensors[i] = sg::tools::tensor_info(shapes[i], storage[i].data(), SG_DTYPE_BF16);
     }
     cudaDeviceProp props{};
     cudaGetDeviceProperties(&props, 0);
