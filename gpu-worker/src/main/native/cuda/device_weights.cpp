@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "../engine/dtype.h"
 
@@ -33,41 +34,19 @@ public:
 
     // Rows [0, m.rows) of `m` as bf16 at byte `offset` of the device storage.
     void matrix(const Matrix &m, size_t offset) {
-        const size_t elements = static_cast<size_t>(m.rows) * static_cast<size_t>(m.cols);
-        const size_t chunk = kStagingBytes / 2;
-        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
-        for (size_t start = 0; start < elements; start += chunk) {
-            const size_t n = std::min(chunk, elements - start);
-            to_bf16(m, start, n, out);
-            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + start * 2, out, n * 2, cudaMemcpyHostToDevice));
-        }
+        gather(static_cast<size_t>(m.rows), m.cols, offset, [&m](size_t j) { return std::make_pair(&m, j); });
     }
 
     // Row j of the result is row order[j] of `m`, at byte `offset`.
     void reordered(const Matrix &m, const std::vector<int> &order, size_t offset) {
-        const size_t cols = static_cast<size_t>(m.cols);
-        const size_t rows_per_chunk = std::max<size_t>(1, kStagingBytes / (2 * cols));
-        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
-        for (size_t first = 0; first < order.size(); first += rows_per_chunk) {
-            const size_t rows = std::min(rows_per_chunk, order.size() - first);
-            for (size_t j = 0; j < rows; ++j) to_bf16(m, static_cast<size_t>(order[first + j]) * cols, cols, out + j * cols);
-            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + first * 2 * cols, out, rows * 2 * cols, cudaMemcpyHostToDevice));
-        }
+        gather(order.size(), m.cols, offset,
+               [&m, &order](size_t j) { return std::make_pair(&m, static_cast<size_t>(order[j])); });
     }
 
     // Two matrices of one shape with their rows interleaved (a0, b0, a1, b1, ...) at byte `offset`.
     void interleaved(const Matrix &a, const Matrix &b, size_t offset) {
-        const size_t cols = static_cast<size_t>(a.cols);
-        const size_t pairs_per_chunk = std::max<size_t>(1, kStagingBytes / (4 * cols));
-        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
-        for (size_t first = 0; first < static_cast<size_t>(a.rows); first += pairs_per_chunk) {
-            const size_t pairs = std::min(pairs_per_chunk, static_cast<size_t>(a.rows) - first);
-            for (size_t p = 0; p < pairs; ++p) {
-                to_bf16(a, (first + p) * cols, cols, out + 2 * p * cols);
-                to_bf16(b, (first + p) * cols, cols, out + (2 * p + 1) * cols);
-            }
-            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + first * 4 * cols, out, pairs * 4 * cols, cudaMemcpyHostToDevice));
-        }
+        gather(2 * static_cast<size_t>(a.rows), a.cols, offset,
+               [&a, &b](size_t j) { return std::make_pair(j % 2 == 0 ? &a : &b, j / 2); });
     }
 
     void floats(const std::vector<float> &v, size_t offset) {
@@ -76,6 +55,24 @@ public:
     }
 
 private:
+    // Rows [0, count) of a [count, cols] bf16 result at byte `offset`: row j is row `source(j).second` of matrix
+    // `*source(j).first`. As many rows as fit go through the staging buffer per copy.
+    template <class Source>
+    void gather(size_t count, int64_t cols, size_t offset, Source source) {
+        const size_t width = static_cast<size_t>(cols);
+        if (count == 0 || width == 0) return;
+        const size_t rows_per_chunk = std::max<size_t>(1, kStagingBytes / (2 * width));
+        uint16_t *out = reinterpret_cast<uint16_t *>(staging_.get());
+        for (size_t first = 0; first < count; first += rows_per_chunk) {
+            const size_t rows = std::min(rows_per_chunk, count - first);
+            for (size_t j = 0; j < rows; ++j) {
+                const auto [m, row] = source(first + j);
+                to_bf16(*m, row * width, width, out + j * width);
+            }
+            SG_CUDA_CHECK(cudaMemcpy(device_ + offset + first * 2 * width, out, rows * 2 * width, cudaMemcpyHostToDevice));
+        }
+    }
+
     unsigned char *device_;
     PinnedArray<unsigned char> staging_;
 };
