@@ -207,8 +207,7 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
     const int per_thread = (vocab + kThreads - 1) / kThreads;
     const int begin = min(vocab, tid * per_thread), end = min(vocab, begin + per_thread);
 
-    // Plain greedy (no penalties) needs no working copy: the argmax reads the logits directly, strided so that a
-    // warp's loads are coalesced (ties are broken by the packed id, so the order of the scan does not matter).
+    // Plain greedy (no penalties) needs no working copy: the argmax reads the logits directly.
     const bool greedy = rq.temperature == 0.0f || rq.top_k == 1;
     const bool plain_greedy = greedy && rq.history_length <= 0;
     if (!plain_greedy)
@@ -230,17 +229,13 @@ __global__ void __launch_bounds__(kThreads) sample_kernel(const float *logits, i
     }
     __syncthreads();
 
+    // The argmax, strided so that a warp's loads are coalesced (after the barrier above every thread's part of w is
+    // visible; ties are broken by the packed id, so the order of the scan does not matter).
+    const float *scores = plain_greedy ? raw : w;
     unsigned long long best = ~0ull;
-    if (plain_greedy) {
-        for (int i = tid; i < vocab; i += kThreads) {
-            const unsigned long long p = packed(rank_key(raw[i]), i);
-            best = p < best ? p : best;
-        }
-    } else {
-        for (int i = begin; i < end; ++i) {
-            const unsigned long long p = packed(rank_key(w[i]), i);
-            best = p < best ? p : best;
-        }
+    for (int i = tid; i < vocab; i += kThreads) {
+        const unsigned long long p = packed(rank_key(scores[i]), i);
+        best = p < best ? p : best;
     }
     best = block_extreme<false>(best, sh);
     const int argmax = static_cast<int>(best & 0xffffffffu);
