@@ -7,9 +7,12 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Application-wide beans that belong to no single feature. */
+/**
+ * Application-wide beans that belong to no single feature. Public so that a test application built from a
+ * feature's configuration can import these as they are.
+ */
 @Configuration(proxyBeanMethods = false)
-class GatewayConfiguration {
+public class GatewayConfiguration {
 
     /** The one clock: every time-dependent component takes it, so tests can fix time. */
     @Bean

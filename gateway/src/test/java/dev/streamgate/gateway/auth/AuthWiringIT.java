@@ -6,10 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.streamgate.gateway.GatewayConfiguration;
 import dev.streamgate.gateway.tenancy.TenantDirectory;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +43,7 @@ class AuthWiringIT {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @Import(AuthConfiguration.class)
+    @Import({AuthConfiguration.class, GatewayConfiguration.class})
     static class TestApplication {
         static AuthTestDatabase database;
 
@@ -61,13 +60,6 @@ class AuthWiringIT {
         @Bean
         TenantDirectory tenantDirectory() {
             return database;
-        }
-
-        @Bean
-        SecureRandom secureRandom() throws NoSuchAlgorithmException {
-            SecureRandom random = SecureRandom.getInstance("DRBG");  // seeded here, as the application's is
-            random.nextBytes(new byte[1]);
-            return random;
         }
 
         @Bean
