@@ -22,7 +22,7 @@ public record MeteringProperties(@DefaultValue("1s") Duration flushWindow,
                                  @DefaultValue("100ms") Duration retryMinBackoff,
                                  @DefaultValue("10s") Duration retryMaxBackoff,
                                  @DefaultValue("30s") Duration shutdownTimeout) {
-    /** PostgreSQL takes at most 65535 bind parameters per statement; each record binds 14. */
+    /** The most records one insert carries (one array per column): bounds the size of one statement. */
     public static final int MAX_BATCH_SIZE = 4000;
 
     public MeteringProperties {
