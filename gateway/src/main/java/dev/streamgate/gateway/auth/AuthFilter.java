@@ -1,7 +1,9 @@
 package dev.streamgate.gateway.auth;
 
 import dev.streamgate.gateway.auth.AuthenticationFailure.Reason;
+import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.observability.TraceContextFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -58,7 +60,7 @@ public final class AuthFilter implements WebFilter, Ordered {
         }
         return authenticator.authenticate(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
                 .map(principal -> authorize(level, principal))
-                .onErrorMap(e -> refusal(e, request))
+                .onErrorMap(e -> refusal(e, exchange))
                 .flatMap(principal -> {
                     exchange.getAttributes().put(Principal.ATTRIBUTE, principal);
                     return chain.filter(exchange).contextWrite(Context.of(Principal.class, principal));
@@ -76,10 +78,16 @@ public final class AuthFilter implements WebFilter, Ordered {
         return principal;
     }
 
-    private Throwable refusal(Throwable error, ServerHttpRequest request) {
+    private Throwable refusal(Throwable error, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
         if (error instanceof AuthenticationFailure failure) {
             count(failure.reason().tag());
-            log.debug("Refused {} {}: {}", request.getMethod(), request.getPath().value(), failure.reason().tag());
+            if (log.isDebugEnabled()) {
+                try (var ignored = RequestLogContext.open(TraceContextFilter.of(exchange))) {
+                    log.debug("Refused {} {}: {}", request.getMethod(), request.getPath().value(),
+                            failure.reason().tag());
+                }
+            }
             return failure.toGatewayException();
         }
         if (error instanceof GatewayException gateway) {
@@ -87,7 +95,9 @@ public final class AuthFilter implements WebFilter, Ordered {
             return gateway;
         }
         count("error");
-        log.warn("Cannot authenticate {} {}", request.getMethod(), request.getPath().value(), error);
+        try (var ignored = RequestLogContext.open(TraceContextFilter.of(exchange))) {
+            log.warn("Cannot authenticate {} {}", request.getMethod(), request.getPath().value(), error);
+        }
         return GatewayException.unavailable("auth_unavailable", "Credentials cannot be checked right now.");
     }
 

@@ -4,11 +4,12 @@ import java.util.Map;
 
 import dev.streamgate.adapters.RoutedStream;
 import dev.streamgate.gateway.ratelimit.AdmissionGrant;
+import dev.streamgate.streaming.TraceParent;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
 
 /** An admitted chat request on its way to a backend: what the responders need to answer and meter it. */
 record ChatCall(String id, long created, ChatCompletionRequest chat, AdmissionGrant grant, RequestMeter meter,
-                RoutedStream routed) {
+                RoutedStream routed, TraceParent trace) {
 
     /** Rate-limit headers and the request id, on every response. */
     Map<String, String> responseHeaders() {

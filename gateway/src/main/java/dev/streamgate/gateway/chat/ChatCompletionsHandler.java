@@ -7,8 +7,10 @@ import dev.streamgate.adapters.RoutedStream;
 import dev.streamgate.adapters.spi.InferenceRequest;
 import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.observability.TraceContextFilter;
 import dev.streamgate.gateway.ratelimit.Admission;
 import dev.streamgate.streaming.TokenEstimator;
+import dev.streamgate.streaming.TraceParent;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
 import dev.streamgate.streaming.openai.ChatRequestParser;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -51,11 +53,11 @@ public class ChatCompletionsHandler {
                 .switchIfEmpty(Mono.error(() -> GatewayException.invalidRequest(null, "invalid_json",
                         "The request body is empty; send a JSON chat completion request.")))
                 .map(parser::parse)
-                .flatMap(chat -> admit(principal, chat))
+                .flatMap(chat -> admit(principal, chat, TraceContextFilter.of(request.exchange())))
                 .flatMap(call -> call.chat().stream() ? sse.respond(call) : json.respond(call));
     }
 
-    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat) {
+    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat, TraceParent trace) {
         if (!router.serves(chat.model())) {
             return Mono.error(GatewayException.notFound("model", "model_not_found",
                     "The model `" + chat.model() + "` does not exist."));
@@ -69,8 +71,8 @@ public class ChatCompletionsHandler {
         return admission.admit(principal, promptEstimate + completionBudget).map(grant -> {
             String id = ids.next();
             var meter = new RequestMeter(id, principal, chat.model(), promptEstimate, clock);
-            RoutedStream routed = router.route(new InferenceRequest(id, principal.tenantId(), chat));
-            return new ChatCall(id, clock.instant().getEpochSecond(), chat, grant, meter, routed);
+            RoutedStream routed = router.route(new InferenceRequest(id, principal.tenantId(), chat, trace));
+            return new ChatCall(id, clock.instant().getEpochSecond(), chat, grant, meter, routed, trace);
         });
     }
 }

@@ -2,6 +2,7 @@ package dev.streamgate.gateway.chat;
 
 import java.time.Duration;
 
+import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.gateway.metering.UsageRecord;
 import dev.streamgate.gateway.metering.UsageSink;
 import dev.streamgate.gateway.observability.GenAiMetrics;
@@ -75,7 +76,10 @@ class MeteredEvents {
         metrics.requestFinished(model, status.name().toLowerCase(java.util.Locale.ROOT),
                 call.chat().stream(), record.duration());
         call.grant().complete(record.promptTokens() + (long) record.completionTokens())
-                .subscribe(null, e -> log.warn("Could not reconcile rate-limit tokens of {}: {}",
-                        record.requestId(), e.toString()));
+                .subscribe(null, e -> {
+                    try (var ignored = RequestLogContext.open(call.trace())) {
+                        log.warn("Could not reconcile rate-limit tokens of {}: {}", record.requestId(), e.toString());
+                    }
+                });
     }
 }

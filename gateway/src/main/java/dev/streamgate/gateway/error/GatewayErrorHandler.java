@@ -1,5 +1,7 @@
 package dev.streamgate.gateway.error;
 
+import dev.streamgate.adapters.spi.RequestLogContext;
+import dev.streamgate.gateway.observability.TraceContextFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -36,8 +38,10 @@ public class GatewayErrorHandler implements WebExceptionHandler {
         }
         GatewayException error = ErrorClassifier.classify(ex);
         if (error.status() >= 500) {
-            log.error("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                    error.code(), error.getCause() != null ? error.getCause() : error);
+            try (var ignored = RequestLogContext.open(TraceContextFilter.of(exchange))) {
+                log.error("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                        error.code(), error.getCause() != null ? error.getCause() : error);
+            }
         }
         response.setStatusCode(HttpStatus.valueOf(error.status()));
         var headers = response.getHeaders();

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.streamgate.adapters.FakeOpenAiUpstream;
 import dev.streamgate.adapters.FakeReply;
+import dev.streamgate.streaming.TraceParent;
 import dev.streamgate.gateway.testsupport.GatewayAdmin;
 import dev.streamgate.gateway.testsupport.GatewayAdmin.Limits;
 import dev.streamgate.gateway.testsupport.TestPostgres;
@@ -323,6 +324,29 @@ class ChatCompletionsIT {
                 .filter(line -> line.contains("/v1/chat/completions")))
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(line).contains(traceId));
+    }
+
+    @Test
+    void theTraceOfARequestIsContinuedUpstreamAndReturned() {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        UPSTREAM.enqueue(FakeReply.tokens("traced").usage(1, 1));
+        var response = chat(body("fake", "hi", false, ""))
+                .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult();
+
+        TraceParent returned = TraceParent.parse(response.getResponseHeaders().getFirst("traceparent")).orElseThrow();
+        TraceParent upstream = TraceParent.parse(UPSTREAM.lastRequest().header("traceparent")).orElseThrow();
+        // W3C Trace Context: the same trace, with the gateway's own span as the upstream call's parent
+        assertThat(returned.traceId()).isEqualTo(traceId);
+        assertThat(upstream.traceId()).isEqualTo(traceId);
+        assertThat(upstream.spanId()).isEqualTo(returned.spanId()).isNotEqualTo("b7ad6b7169203331");
+    }
+
+    @Test
+    void errorsCarryATraceToo() {
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange().expectStatus().isUnauthorized()
+                .expectHeader().value("traceparent", value -> assertThat(TraceParent.parse(value)).isPresent());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.streamgate.adapters.spi.InferenceRequest;
+import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.streaming.StreamEvent;
 import org.slf4j.Logger;
@@ -61,8 +62,10 @@ public final class FailoverStream {
                         "every deployment of model " + model + " is unavailable (circuit open)", null));
             }
             if (previous != null) {
-                log.info("request {}: falling back from {} to {} after: {}", request.requestId(),
-                        previous.deploymentId(), next.config().id(), previous.getMessage());
+                try (var ignored = RequestLogContext.open(request.trace())) {
+                    log.info("request {}: falling back from {} to {} after: {}", request.requestId(),
+                            previous.deploymentId(), next.config().id(), previous.getMessage());
+                }
             }
             return attempt(next, 1);
         });

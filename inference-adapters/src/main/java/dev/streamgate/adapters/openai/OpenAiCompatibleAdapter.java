@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class OpenAiCompatibleAdapter implements InferenceAdapter {
     public static final String OPTION_STREAM_USAGE = "streamUsage";
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final String TRACEPARENT_HEADER = "traceparent";
     private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleAdapter.class);
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final Duration MIN_EVICTION_INTERVAL = Duration.ofSeconds(1);
@@ -104,6 +105,10 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                     .send((httpRequest, outbound) -> {
                         if (request.requestId() != null) {
                             httpRequest.header(REQUEST_ID_HEADER, request.requestId());
+                        }
+                        if (request.trace() != null) {
+                            // W3C Trace Context: the upstream continues the gateway's trace
+                            httpRequest.header(TRACEPARENT_HEADER, request.trace().header());
                         }
                         return outbound.send(call.body(outbound.alloc()));
                     })

@@ -13,10 +13,12 @@ import dev.streamgate.adapters.internal.UpstreamErrorBody;
 import dev.streamgate.adapters.internal.UpstreamFailures;
 import dev.streamgate.adapters.internal.UpstreamRequestBody;
 import dev.streamgate.adapters.spi.InferenceRequest;
+import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.config.DeploymentConfig;
 import dev.streamgate.config.UpstreamTimeouts;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.TraceParent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -50,6 +52,7 @@ final class UpstreamCall {
     private final Scheduler timer;
     private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final long startMillis;
+    private final TraceParent trace;
     private volatile Connection connection;
     private volatile boolean bodyRead;
     private volatile boolean chunkSeen;
@@ -65,6 +68,7 @@ final class UpstreamCall {
         this.timer = timer;
         this.body = UpstreamRequestBody.build(json, request, deployment.upstreamModel(), streamUsage);
         this.startMillis = timer.now(TimeUnit.MILLISECONDS);
+        this.trace = request.trace();
     }
 
     /** The request body, serialised straight into a pooled network buffer. */
@@ -186,7 +190,9 @@ final class UpstreamCall {
             sink.error(failure);
             return;
         }
-        log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+        try (var ignored = RequestLogContext.open(trace)) {
+            log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+        }
         sink.next(UpstreamFailures.toStreamError(failure, reported.code()));
     }
 
@@ -201,11 +207,15 @@ final class UpstreamCall {
         UpstreamException failure = UpstreamFailures.classify(error, deployment.id());
         if (terminalEmitted) {
             // the client has its whole answer; what went wrong while draining the body does not concern it
-            log.debug("upstream {} failed after the end of its stream", deployment.id(), failure);
+            try (var ignored = RequestLogContext.open(trace)) {
+                log.debug("upstream {} failed after the end of its stream", deployment.id(), failure);
+            }
             return Flux.empty();
         }
         if (eventEmitted) {
-            log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+            try (var ignored = RequestLogContext.open(trace)) {
+                log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
+            }
             return Flux.just(UpstreamFailures.toStreamError(failure));
         }
         return Flux.error(failure);
