@@ -66,7 +66,23 @@ public final class OpenAiChunkDecoder {
         if (data.equals(DONE)) {
             return complete();
         }
-        return decode(parse(data));
+        requireOpen();
+        ChunkReader.Chunk chunk = ChunkReader.read(data);
+        if (chunk == ChunkReader.Chunk.ERROR) {
+            return decode(parse(data));
+        }
+        var events = new ArrayList<StreamEvent>(1);
+        text(chunk.content(), events);
+        text(chunk.refusal(), events);
+        events.addAll(chunk.toolCalls());
+        if (chunk.finishReason() != null) {
+            finishReason = FinishReason.fromWire(chunk.finishReason());
+        }
+        Usage reported = usage(chunk.usage());
+        if (reported != null) {
+            usage = reported;
+        }
+        return events;
     }
 
     public List<StreamEvent> decode(byte[] json) {

@@ -1,0 +1,153 @@
+package dev.streamgate.streaming.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.internal.StreamingJson;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the fields of one streamed {@code chat.completion.chunk} that the gateway acts on, straight off Jackson's
+ * token stream: {@code choices[index 0].delta.content}, {@code .refusal}, {@code .tool_calls},
+ * {@code .finish_reason} and {@code usage}. Everything else is skipped without being built. A tree per chunk was
+ * the largest allocation of a request (a reply streams a chunk per token), and the gateway reads only these.
+ *
+ * <p>The rules are those of the tree reader in {@link UpstreamResponses}: null counts as absent, a field of the
+ * wrong type is a {@link MalformedResponseException}, only the first choice whose {@code index} is 0 or absent
+ * is read. A chunk that carries an error ({@code error}, or {@code "object":"error"}) is rare and has several
+ * shapes, so it is returned as {@link Chunk#ERROR} for the tree reader to decode.
+ */
+final class ChunkReader {
+
+    /** What one chunk carries; {@code toolCalls} are already decoded, in their array's order. */
+    record Chunk(String content, String refusal, List<StreamEvent> toolCalls, String finishReason, JsonNode usage) {
+        static final Chunk ERROR = new Chunk(null, null, List.of(), null, null);
+    }
+
+    private ChunkReader() {
+    }
+
+    static Chunk read(String json) {
+        try (JsonParser parser = StreamingJson.MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedResponseException("chunk is not a JSON object");
+            }
+            Choice first = null;
+            JsonNode usage = null;
+            boolean error = false;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "choices" -> first = value == JsonToken.VALUE_NULL ? null : choices(parser);
+                    case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
+                    case "error" -> {
+                        error |= value != JsonToken.VALUE_NULL;
+                        parser.skipChildren();
+                    }
+                    case "object" -> error |= value == JsonToken.VALUE_STRING && parser.getString().equals("error");
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedResponseException("upstream sent malformed JSON: trailing content after a chunk");
+            }
+            if (error) {
+                return Chunk.ERROR;
+            }
+            return first == null ? new Chunk(null, null, List.of(), null, usage)
+                    : new Chunk(first.content, first.refusal, first.toolCalls, first.finishReason, usage);
+        } catch (JacksonException e) {
+            throw new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The first choice with index 0 or none; the parser is on the array's start and ends on its end. */
+    private static Choice choices(JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            throw new MalformedResponseException("choices is not an array");
+        }
+        Choice first = null;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                throw new MalformedResponseException("choice is not a JSON object");
+            }
+            if (first != null) {
+                parser.skipChildren();
+                continue;
+            }
+            Choice choice = choice(parser);
+            if (choice.firstIndex) {
+                first = choice;
+            }
+        }
+        return first;
+    }
+
+    private static Choice choice(JsonParser parser) {
+        Choice choice = new Choice();
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "index" -> choice.firstIndex = value == JsonToken.VALUE_NULL
+                        || (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT
+                        && parser.getIntValue() == 0);
+                case "delta" -> delta(parser, choice);
+                case "finish_reason" -> choice.finishReason = optionalString(parser, "finish_reason");
+                default -> parser.skipChildren();
+            }
+        }
+        return choice;
+    }
+
+    private static void delta(JsonParser parser, Choice choice) {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            throw new MalformedResponseException("delta is not a JSON object");
+        }
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "content" -> choice.content = optionalString(parser, "content");
+                case "refusal" -> choice.refusal = optionalString(parser, "refusal");
+                case "tool_calls" -> {
+                    if (value != JsonToken.VALUE_NULL) {
+                        choice.toolCalls = new ArrayList<>(1);
+                        UpstreamResponses.toolCalls(parser.readValueAsTree(), choice.toolCalls, true);
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private static String optionalString(JsonParser parser, String field) {
+        return switch (parser.currentToken()) {
+            case VALUE_NULL -> null;
+            case VALUE_STRING -> parser.getString();
+            default -> {
+                // the tree reader's message, which quotes the value
+                JsonNode node = parser.readValueAsTree();
+                throw new MalformedResponseException(field + " is not a string: " + node);
+            }
+        };
+    }
+
+    /** One choice as read; only the first one whose index is 0 or absent counts. */
+    private static final class Choice {
+        boolean firstIndex = true;
+        String content;
+        String refusal;
+        List<StreamEvent> toolCalls = List.of();
+        String finishReason;
+    }
+}
