@@ -115,7 +115,7 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                     .responseConnection(call::read)
                     .timeout(call.firstChunkTimer(), ignored -> call.nextChunkTimer(), call.timedOut())
                     .concatMapIterable(batch -> batch)
-                    .handle(call::relay)
+                    .map(call::relay)
                     .doOnNext(call::onEmitted)
                     .onErrorResume(call::onFailure)
                     .doFinally(call::onTerminated);

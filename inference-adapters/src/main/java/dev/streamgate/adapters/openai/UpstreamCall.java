@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
@@ -100,9 +99,12 @@ final class UpstreamCall {
                     + " answered with JSON instead of an event stream: " + UpstreamErrorBody.message(json, text),
                     null)));
         }
+        // concatMap over scalar results and map, not handle(): Reactor restores the context's thread-locals around
+        // every handle() call, which is work done per network buffer and per event for nothing here
         return connection.inbound().receive()
                 .doOnComplete(() -> bodyRead = true)
-                .<List<StreamEvent>>handle(this::decode)
+                .concatMap(this::decode)
+                .takeUntil(UpstreamCall::endsWithReportedError)
                 .concatWith(Mono.fromCallable(this::end));
     }
 
@@ -112,7 +114,12 @@ final class UpstreamCall {
                 .doOnSuccess(ignored -> bodyRead = true);
     }
 
-    private void decode(ByteBuf buffer, SynchronousSink<List<StreamEvent>> sink) {
+    /**
+     * The events the buffer completes: a batch whenever it completed an SSE message (also an empty one: any message
+     * shows progress to the between-chunks timer), then the decoder's failure, if it failed, after the events that
+     * came before it, so none is lost.
+     */
+    private Flux<List<StreamEvent>> decode(ByteBuf buffer) {
         long before = decoder.dataEvents();
         List<StreamEvent> batch = new ArrayList<>(4);
         RuntimeException failure = null;
@@ -121,17 +128,19 @@ final class UpstreamCall {
         } catch (RuntimeException e) {
             failure = e;
         }
-        if (decoder.dataEvents() != before) {
-            // also an empty batch: any message from the upstream shows progress to the between-chunks timer
-            sink.next(batch);
+        boolean progress = decoder.dataEvents() != before;
+        if (failure == null) {
+            return progress ? Flux.just(batch) : Flux.empty();
         }
-        if (failure != null) {
-            sink.error(failure);
-        } else if (!batch.isEmpty() && batch.getLast() instanceof StreamEvent.StreamError) {
-            // the upstream reported an error in its stream: it has nothing more to say, so stop reading (which
-            // closes the connection rather than waiting for the upstream to end the body)
-            sink.complete();
-        }
+        return progress ? Flux.just(batch).concatWith(Flux.error(failure)) : Flux.error(failure);
+    }
+
+    /**
+     * The upstream reported an error in its stream: it has nothing more to say, so reading stops there (which
+     * closes the connection rather than waiting for the upstream to end the body).
+     */
+    private static boolean endsWithReportedError(List<StreamEvent> batch) {
+        return !batch.isEmpty() && batch.getLast() instanceof StreamEvent.StreamError;
     }
 
     private List<StreamEvent> end() {
@@ -180,20 +189,18 @@ final class UpstreamCall {
      * fails the call like an error status would, so the router may try another deployment; after it, it ends the
      * stream as a {@link StreamEvent.StreamError} in the adapter's terms, as every mid-stream failure does.
      */
-    void relay(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+    StreamEvent relay(StreamEvent event) {
         if (!(event instanceof StreamEvent.StreamError reported)) {
-            sink.next(event);
-            return;
+            return event;
         }
         UpstreamException failure = UpstreamFailures.reported(reported, deployment.id());
         if (!eventEmitted) {
-            sink.error(failure);
-            return;
+            throw failure;  // map() turns it into the stream's error signal
         }
         try (var ignored = RequestLogContext.open(trace)) {
             log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
         }
-        sink.next(UpstreamFailures.toStreamError(failure, reported.code()));
+        return UpstreamFailures.toStreamError(failure, reported.code());
     }
 
     void onEmitted(StreamEvent event) {
