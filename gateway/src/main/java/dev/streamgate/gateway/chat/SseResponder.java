@@ -23,8 +23,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Nothing is written until the first chunk or heartbeat, so a request whose every deployment fails before
  * the first token still gets a proper HTTP error status from the error handler. After that the status is gone
- * and a failure becomes an in-stream error event: a 200 never stops without {@code [DONE]} or an error. Each
- * frame is flushed on its own; a client that disconnects cancels the subscription and with it the upstream call.
+ * and a failure becomes an in-stream error event: a 200 never stops without {@code [DONE]} or an error. Frames
+ * are flushed as soon as no other frame is ready; a client that disconnects cancels the subscription and with it
+ * the upstream call.
  */
 @Component
 class SseResponder {
@@ -62,8 +63,10 @@ class SseResponder {
                     // Tells nginx-style proxies not to buffer the stream.
                     headers.set("X-Accel-Buffering", "no");
                 })
-                .body((message, context) -> message.writeAndFlushWith(
-                        body.map(bytes -> Mono.just(message.bufferFactory().wrap(bytes)))));
+                // writeWith, not writeAndFlushWith: Reactor Netty writes the frames that are ready and flushes when
+                // none is left, so a burst of chunks (an upstream read that completed several) costs one flush and
+                // one system call, while a lone chunk is still flushed at once
+                .body((message, context) -> message.writeWith(body.map(bytes -> message.bufferFactory().wrap(bytes))));
     }
 
     private static List<byte[]> frames(OpenAiChunkEncoder encoder, StreamEvent event) {

@@ -223,6 +223,22 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void eachChunkReachesTheClientWhileTheUpstreamIsStillGenerating() {
+        UPSTREAM.enqueue(FakeReply.tokens("one ", "two ", "three").tokenDelay(Duration.ofMillis(300)));
+        Flux<String> chunks = WebClient.create("http://127.0.0.1:" + port).post().uri("/v1/chat/completions")
+                .header("Authorization", "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("fake", "stream me", true, ""))
+                .retrieve().bodyToFlux(String.class);
+        // frames are flushed when none other is ready, not held back until the stream ends
+        StepVerifier.create(chunks.filter(chunk -> chunk.contains("one")).take(1)
+                        .map(chunk -> UPSTREAM.replying()))
+                .expectNext(1)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
     void aCancelledStreamIsMeteredOnceAsCancelled() {
         String[] tokens = new String[200];
         java.util.Arrays.fill(tokens, "y ");
