@@ -12,9 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               (shared by every instance)
  * @param redisFailurePolicy     while Redis does not answer: {@code local} buckets per instance, {@code allow}
  *                               every request (fail open) or {@code reject} it with a 503 (fail closed)
- * @param redisTimeout           the longest an admission waits for one round of Redis calls
- * @param redisRetryInterval     how long admissions skip Redis once it has been found failing, before one
+ * @param redisTimeout           the longest one attempt at Redis (an admission's calls, sent at once) is
+ *                               waited for; a slower answer counts as a failed attempt, and what it took is
+ *                               given back when it lands
+ * @param redisAttempts          attempts per admission while Redis is up, before that admission follows the
+ *                               failure policy
+ * @param redisFailureThreshold  consecutive failed attempts that declare Redis down: from then on admissions
+ *                               follow the failure policy without waiting
+ * @param redisRetryInterval     how long admissions skip Redis once it has been declared down, before one
  *                               request probes it again
+ * @param redisWarmUpTimeout     how long start-up waits for Redis to answer the warm-up admissions before the
+ *                               instance reports ready anyway (then following the failure policy until Redis
+ *                               answers)
  * @param keyPrefix              prefix of every Redis key
  * @param streamLease            how long a concurrent-stream slot survives an instance that stopped renewing
  *                               it (a crash); live streams renew every third of it
@@ -26,8 +35,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RateLimitProperties(
         @DefaultValue("local") Backend backend,
         @DefaultValue("local") RedisFailurePolicy redisFailurePolicy,
-        @DefaultValue("50ms") Duration redisTimeout,
+        @DefaultValue("250ms") Duration redisTimeout,
+        @DefaultValue("3") int redisAttempts,
+        @DefaultValue("5") int redisFailureThreshold,
         @DefaultValue("1s") Duration redisRetryInterval,
+        @DefaultValue("10s") Duration redisWarmUpTimeout,
         @DefaultValue("streamgate:ratelimit:") String keyPrefix,
         @DefaultValue("30s") Duration streamLease,
         @DefaultValue("1s") Duration concurrencyRetryAfter,
@@ -42,7 +54,11 @@ public record RateLimitProperties(
         require(redisFailurePolicy != null, "redis-failure-policy must be local, allow or reject");
         require(keyPrefix != null, "key-prefix must be set");
         positive(redisTimeout, "redis-timeout");
+        require(redisAttempts >= 1, "redis-attempts must be at least 1, was " + redisAttempts);
+        require(redisFailureThreshold >= 1, "redis-failure-threshold must be at least 1, was "
+                + redisFailureThreshold);
         positive(redisRetryInterval, "redis-retry-interval");
+        positive(redisWarmUpTimeout, "redis-warm-up-timeout");
         positive(streamLease, "stream-lease");
         require(streamLease.toMillis() >= 3, "stream-lease must be at least 3ms, was " + streamLease);
         positive(concurrencyRetryAfter, "concurrency-retry-after");
@@ -51,9 +67,9 @@ public record RateLimitProperties(
 
     /** The values a fresh installation runs with. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(Backend.LOCAL, RedisFailurePolicy.LOCAL, Duration.ofMillis(50),
-                Duration.ofSeconds(1), "streamgate:ratelimit:", Duration.ofSeconds(30), Duration.ofSeconds(1),
-                Duration.ofMinutes(1));
+        return new RateLimitProperties(Backend.LOCAL, RedisFailurePolicy.LOCAL, Duration.ofMillis(250), 3, 5,
+                Duration.ofSeconds(1), Duration.ofSeconds(10), "streamgate:ratelimit:", Duration.ofSeconds(30),
+                Duration.ofSeconds(1), Duration.ofMinutes(1));
     }
 
     private static void positive(Duration value, String name) {
