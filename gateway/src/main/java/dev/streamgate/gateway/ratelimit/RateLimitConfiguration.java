@@ -18,9 +18,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -31,9 +32,19 @@ import reactor.core.scheduler.Schedulers;
  * {@link MeterRegistry} beans when there are any.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({RateLimitProperties.class, RedisConnectionProperties.class})
 public class RateLimitConfiguration {
     private static final Logger log = LoggerFactory.getLogger(RateLimitConfiguration.class);
+
+    /** Bound here, so that the admission classes and their settings know nothing of Spring. */
+    @Bean
+    RateLimitProperties rateLimitProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate("streamgate.ratelimit", RateLimitProperties.class);
+    }
+
+    @Bean
+    RedisConnectionProperties redisConnectionProperties(Environment environment) {
+        return Binder.get(environment).bindOrCreate("streamgate.redis", RedisConnectionProperties.class);
+    }
 
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnProperty(prefix = "streamgate.ratelimit", name = "backend", havingValue = "redis")
@@ -48,7 +59,7 @@ public class RateLimitConfiguration {
                         ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock,
                         ObjectProvider<RandomGenerator> random) {
         RedissonClient client = properties.backend() == RateLimitProperties.Backend.REDIS ? redisson.getObject() : null;
-        RandomGenerator ids = random.getIfAvailable(SecureRandom::new);
+        RandomGenerator ids = random.getIfUnique(SecureRandom::new);
         return createAdmission(properties, client, clock.getIfAvailable(Clock::systemUTC), Schedulers.parallel(),
                 registry.getIfAvailable(() -> Metrics.globalRegistry), instanceId(ids));
     }

@@ -173,6 +173,7 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
     /** One store call's answer or failure, so that a failure does not hide what the other calls took. */
     record Attempt<T>(T value, Throwable failure) {
         static <T> Mono<Attempt<T>> of(Mono<T> call) {
+            // Not swallowed: decide() reads every attempt's failure and fails the admission with the first.
             return call.map(value -> new Attempt<T>(value, null))
                     .onErrorResume(error -> Mono.just(new Attempt<>(null, error)));
         }

@@ -11,8 +11,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -182,6 +184,18 @@ class RedisFailoverIT {
     }
 
     @Test
+    void theWarmUpLoadsTheScriptsBeforeTheFirstRequest() throws Exception {
+        admission = admission(RedisFailurePolicy.REJECT);
+        List<String> scripts = List.of(sha1(RedisStreamSlots.ACQUIRE), sha1(RedisStreamSlots.RENEW));
+        assertThat(client.getScript().scriptExists(scripts.toArray(String[]::new))).containsExactly(false, false);
+
+        warmUp(admission);
+
+        assertThat(client.getScript().scriptExists(scripts.toArray(String[]::new))).containsExactly(true, true);
+        assertThat(fallbacks("reject")).isZero();
+    }
+
+    @Test
     void theAllowPolicyFailsOpen() {
         admission = admission(RedisFailurePolicy.ALLOW);
         redis.stop();
@@ -271,6 +285,11 @@ class RedisFailoverIT {
     private double fallbacks(String policy) {
         var counter = registry.find(RateLimitMetrics.FALLBACKS).tag("policy", policy).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    private static String sha1(String script) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest(script.getBytes(StandardCharsets.UTF_8)));
     }
 
     private double lateAnswers(String outcome) {
