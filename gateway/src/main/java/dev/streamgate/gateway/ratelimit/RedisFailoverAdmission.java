@@ -11,6 +11,7 @@ import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.gateway.ratelimit.RateLimitProperties.RedisFailurePolicy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Admission on Redis with the configured answer to Redis not answering.
@@ -28,6 +29,7 @@ final class RedisFailoverAdmission implements Admission, AutoCloseable {
     /** Concurrent warm-up admissions: enough to open the connections a burst needs. */
     static final int WARM_UP_PARALLELISM = 8;
     static final int WARM_UP_ROUNDS = 3;
+    static final Duration WARM_UP_RETRY_DELAY = Duration.ofMillis(100);
 
     private static final PlanLimits WARM_UP_LIMITS = new PlanLimits(1_000_000, 1_000_000_000, 1_000);
 
@@ -85,18 +87,22 @@ final class RedisFailoverAdmission implements Admission, AutoCloseable {
      * pool, the scripts' first load into Redis, Bucket4j's proxies and codecs, the JIT. Full admissions with
      * refunds, extra charges and a lease renewal, several at once, on a subject of this instance's own that
      * expires from Redis on its own. Bypasses the health judgement: a slow warm-up is what it is there to absorb.
-     * Fails if Redis does not answer within {@code patience}.
+     * Fails if Redis does not answer within {@code patience}; until then, rounds that Redis answered too slowly
+     * are made again.
      */
     Mono<Void> warmUp(Duration patience) {
         Plan plan = new Plan("streamgate-warm-up", "warm-up", WARM_UP_LIMITS, WARM_UP_LIMITS, Set.of(), 0);
         Principal principal = new Principal("streamgate-warm-up-" + instanceId, "warm-up", "warm-up", Set.of(), plan);
         String slotKey = LimitSubject.key(principal, keyPrefix).slotKey();
         Mono<Void> connect = redis.store() instanceof RedisLimitStore store ? store.connect(patience) : Mono.empty();
+        // A round whose calls were slower than redis-timeout is made again: the first calls are the slow ones.
         Flux<Void> rounds = Flux.range(0, WARM_UP_ROUNDS).concatMap(round -> Flux.range(0, WARM_UP_PARALLELISM)
                 .flatMap(i -> redis.admit(principal, 2)
                         .flatMap(grant -> redis.store().renewSlot(slotKey, "warm-up")
                                 .then(grant.complete(i % 2 == 0 ? 1 : 3))))
-                .then());
+                .then()
+                .retryWhen(Retry.fixedDelay(Long.MAX_VALUE, WARM_UP_RETRY_DELAY)
+                        .filter(RateLimitStoreException.class::isInstance)));
         return connect.thenMany(rounds).then().timeout(patience);
     }
 

@@ -134,9 +134,9 @@ final class RedisLimitStore implements LimitStore {
      * waited for up to {@code patience} rather than the per-call timeout.
      */
     Mono<Void> connect(Duration patience) {
-        return Mono.fromCompletionStage(() -> redisson.getBucket("streamgate:warm-up").isExistsAsync())
+        return Mono.<Boolean>create(sink -> send("connect", "streamgate:warm-up", patience,
+                        () -> redisson.getBucket("streamgate:warm-up").isExistsAsync(), null, sink))
                 .subscribeOn(Schedulers.boundedElastic())
-                .timeout(patience)
                 .doOnSuccess(exists -> connected = true)
                 .then();
     }
@@ -175,15 +175,16 @@ final class RedisLimitStore implements LimitStore {
      */
     private <T> Mono<T> call(String operation, String key, Supplier<? extends CompletionStage<T>> command,
                              Function<T, Mono<Void>> undo) {
-        Mono<T> sent = Mono.create(sink -> send(operation, key, command, undo, sink));
+        Mono<T> sent = Mono.create(sink -> send(operation, key, timeout, command, undo, sink));
         if (!connected) {
             sent = sent.subscribeOn(Schedulers.boundedElastic()).doOnSuccess(answer -> connected = true);
         }
         return sent;
     }
 
-    private <T> void send(String operation, String key, Supplier<? extends CompletionStage<T>> command,
-                          Function<T, Mono<Void>> undo, MonoSink<T> sink) {
+    private <T> void send(String operation, String key, Duration patience,
+                          Supplier<? extends CompletionStage<T>> command, Function<T, Mono<Void>> undo,
+                          MonoSink<T> sink) {
         AtomicBoolean settled = new AtomicBoolean();
         CompletionStage<T> answer;
         try {
@@ -196,9 +197,9 @@ final class RedisLimitStore implements LimitStore {
         Disposable timeoutTask = timer.schedule(() -> {
             if (settled.compareAndSet(false, true)) {
                 sink.error(new RateLimitStoreException("Redis " + operation + " on " + key + " failed: no answer within "
-                        + timeout.toMillis() + " ms", null));
+                        + patience.toMillis() + " ms", null));
             }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, patience.toMillis(), TimeUnit.MILLISECONDS);
         sink.onCancel(() -> {
             if (settled.compareAndSet(false, true)) {
                 timeoutTask.dispose();
