@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -16,19 +14,21 @@ import reactor.core.publisher.Mono;
  * does not answer costs a lost refund, and its slot lease lapses on its own.
  */
 final class LimitGrant implements AdmissionGrant {
-    private static final Logger log = LoggerFactory.getLogger(LimitGrant.class);
-
     private final LimitStore store;
     private final Map<String, String> headers;
     private final long reservedTokens;
     private final List<LimitSubject> subjects;
     private final String leaseId;
+    private final RateLimitMetrics metrics;
+    private final ThrottledLog failures;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile Disposable renewal;
 
     LimitGrant(LimitStore store, Map<String, String> headers, long reservedTokens, List<LimitSubject> subjects,
-               String leaseId) {
+               String leaseId, RateLimitMetrics metrics, ThrottledLog failures) {
         this.store = store;
+        this.metrics = metrics;
+        this.failures = failures;
         this.headers = headers;
         this.reservedTokens = reservedTokens;
         this.subjects = subjects;
@@ -72,9 +72,12 @@ final class LimitGrant implements AdmissionGrant {
         return Mono.when(quietly(tokens), quietly(store.releaseSlot(subject.slotKey(), leaseId)));
     }
 
-    private static Mono<Void> quietly(Mono<Void> operation) {
+    // The request has been answered already; see the class comment for what a failure costs.
+    private Mono<Void> quietly(Mono<Void> operation) {
         return operation.onErrorResume(error -> {
-            log.debug("Reconciling a rate-limit grant failed; the slot lease lapses on its own: {}", error.toString());
+            metrics.reconcileFailed("complete");
+            failures.warn("{} rate-limit reconciliation(s) failed (a refund lost, or a slot lease left to lapse on "
+                    + "its own); latest: {}", error.toString());
             return Mono.empty();
         });
     }

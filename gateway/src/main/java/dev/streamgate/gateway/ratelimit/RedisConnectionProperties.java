@@ -2,31 +2,36 @@ package dev.streamgate.gateway.ratelimit;
 
 import java.time.Duration;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 /**
  * {@code streamgate.redis.*}: the Redis server and the Redisson client's connection settings. A small pool is
- * enough: every call is a short script or compare-and-swap, pipelined by Redisson on each connection.
+ * enough: every call is a short script or compare-and-swap, pipelined by Redisson on each connection. A plain
+ * record (bound by {@link RateLimitConfiguration}): a value left out (null) takes the default the constructor sets.
  *
  * @param url                {@code redis://host:port} or {@code rediss://host:port}
- * @param commandTimeout     Redisson's own response timeout; rate limits wait less ({@code streamgate.ratelimit.redis-timeout})
+ * @param commandTimeout     Redisson's own response timeout; keep it above {@code streamgate.ratelimit.redis-timeout}:
+ *                           a call Redisson gives up on cannot be told apart from one that never landed
  * @param reconnectMaxDelay  the longest pause between reconnection attempts after Redis went away
  * @param pingInterval       how often idle connections are checked, so a dead server is noticed without traffic
  */
-@ConfigurationProperties("streamgate.redis")
 public record RedisConnectionProperties(
-        @DefaultValue("redis://127.0.0.1:6379") String url,
+        String url,
         String username,
         String password,
-        @DefaultValue("1s") Duration connectTimeout,
-        @DefaultValue("1s") Duration commandTimeout,
-        @DefaultValue("8") int poolSize,
-        @DefaultValue("2") int minIdle,
-        @DefaultValue("2s") Duration reconnectMaxDelay,
-        @DefaultValue("5s") Duration pingInterval) {
+        Duration connectTimeout,
+        Duration commandTimeout,
+        Integer poolSize,
+        Integer minIdle,
+        Duration reconnectMaxDelay,
+        Duration pingInterval) {
 
     public RedisConnectionProperties {
+        url = url != null ? url : "redis://127.0.0.1:6379";
+        connectTimeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(1);
+        commandTimeout = commandTimeout != null ? commandTimeout : Duration.ofSeconds(3);
+        poolSize = poolSize != null ? poolSize : 8;
+        minIdle = minIdle != null ? minIdle : 2;
+        reconnectMaxDelay = reconnectMaxDelay != null ? reconnectMaxDelay : Duration.ofSeconds(2);
+        pingInterval = pingInterval != null ? pingInterval : Duration.ofSeconds(5);
         if (url == null || !(url.startsWith("redis://") || url.startsWith("rediss://"))) {
             throw new IllegalArgumentException("streamgate.redis.url must be redis://host:port or rediss://host:port, was " + url);
         }
@@ -38,8 +43,7 @@ public record RedisConnectionProperties(
 
     /** Defaults for {@code url}. */
     public static RedisConnectionProperties of(String url) {
-        return new RedisConnectionProperties(url, null, null, Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 2,
-                Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return new RedisConnectionProperties(url, null, null, null, null, null, null, null, null);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.redisson.client.codec.StringCodec;
  */
 final class RedisStreamSlots {
     // Returns held+1 when the lease was taken, -held when the subject is at its limit.
-    private static final String ACQUIRE = """
+    static final String ACQUIRE = """
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
             local held = redis.call('ZCARD', KEYS[1])
             if held >= tonumber(ARGV[4]) then
@@ -33,7 +33,7 @@ final class RedisStreamSlots {
             return held + 1
             """;
     // Renews only a lease that still exists: one purged during an outage is not resurrected above the limit.
-    private static final String RENEW = """
+    static final String RENEW = """
             if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
               redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
               redis.call('PEXPIRE', KEYS[1], ARGV[3])

@@ -1,15 +1,17 @@
 package dev.streamgate.gateway.ratelimit;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.gateway.ratelimit.AdmissionVerdict.BucketCheck;
 import dev.streamgate.gateway.ratelimit.AdmissionVerdict.SlotCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -21,18 +23,29 @@ import reactor.core.scheduler.Scheduler;
  * so a refusal by the key never costs the tenant anything and vice versa.
  */
 final class TokenBucketAdmission implements Admission, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TokenBucketAdmission.class);
+
     private final LimitStore store;
     private final String keyPrefix;
     private final Duration concurrencyRetryAfter;
     private final Duration renewEvery;
     private final Scheduler scheduler;
     private final RateLimitMetrics metrics;
-    private final String instanceId = UUID.randomUUID().toString();
+    private final String instanceId;
     private final AtomicLong leases = new AtomicLong();
+    private final ThrottledLog giveBackFailures;
+    private final ThrottledLog renewalFailures;
 
-    TokenBucketAdmission(LimitStore store, RateLimitProperties properties, Scheduler scheduler,
-                         RateLimitMetrics metrics) {
+    /**
+     * {@code instanceId} makes lease ids unique across the instances sharing a store: a lease id is it plus a
+     * counter.
+     */
+    TokenBucketAdmission(LimitStore store, RateLimitProperties properties, Clock clock, Scheduler scheduler,
+                         RateLimitMetrics metrics, String instanceId) {
         this.store = store;
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.giveBackFailures = new ThrottledLog(log, clock, properties.outageLogInterval());
+        this.renewalFailures = new ThrottledLog(log, clock, properties.outageLogInterval());
         this.keyPrefix = properties.keyPrefix();
         this.concurrencyRetryAfter = properties.concurrencyRetryAfter();
         this.renewEvery = properties.streamLease().dividedBy(3);
@@ -102,12 +115,14 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
     }
 
     private LimitGrant grant(AdmissionVerdict verdict, List<LimitSubject> subjects, long tokens, String leaseId) {
-        LimitGrant grant = new LimitGrant(store, verdict.headers(), tokens, subjects, leaseId);
+        LimitGrant grant = new LimitGrant(store, verdict.headers(), tokens, subjects, leaseId, metrics,
+                giveBackFailures);
         if (store.leasesExpire()) {
             grant.renewWith(Flux.interval(renewEvery, renewEvery, scheduler)
                     .onBackpressureDrop()
                     .concatMap(tick -> Mono.when(subjects.stream()
-                            .map(subject -> store.renewSlot(subject.slotKey(), leaseId).onErrorResume(error -> Mono.empty()))
+                            .map(subject -> store.renewSlot(subject.slotKey(), leaseId)
+                                    .onErrorResume(error -> renewalFailed(subject, error)))
                             .toList()))
                     .subscribe());
         }
@@ -129,7 +144,21 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
                 check.subject().bucketKey(check.dimension()), check.limit(), check.requested()));
         Flux<Void> releases = Flux.fromIterable(slots).flatMap(check -> store.releaseSlot(
                 check.subject().slotKey(), leaseId));
-        return Flux.merge(refunds, releases).onErrorResume(error -> Mono.empty()).then();
+        return Flux.merge(refunds, releases).onErrorResume(error -> {
+            // The refusal or the fallback still answers the request: tokens come back on refill and a slot
+            // lease lapses on its own, so a failed give-back costs capacity for a while, not correctness.
+            metrics.reconcileFailed("give_back");
+            giveBackFailures.warn("{} rate-limit give-back(s) failed (tokens refill, slot leases lapse on their "
+                    + "own); latest: {}", error.toString());
+            return Mono.empty();
+        }).then();
+    }
+
+    // The stream goes on: the next renewal may succeed, and a lease that lapsed is not resurrected above the limit.
+    private Mono<Void> renewalFailed(LimitSubject subject, Throwable error) {
+        metrics.reconcileFailed("renew");
+        renewalFailures.warn("{} stream slot renewal(s) failed; latest on {}: {}", subject.slotKey(), error.toString());
+        return Mono.empty();
     }
 
     private GatewayException tooLarge(LimitSubject subject, long tokens) {
@@ -144,6 +173,7 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
     /** One store call's answer or failure, so that a failure does not hide what the other calls took. */
     record Attempt<T>(T value, Throwable failure) {
         static <T> Mono<Attempt<T>> of(Mono<T> call) {
+            // Not swallowed: decide() reads every attempt's failure and fails the admission with the first.
             return call.map(value -> new Attempt<T>(value, null))
                     .onErrorResume(error -> Mono.just(new Attempt<>(null, error)));
         }

@@ -12,7 +12,8 @@ class LocalAdmissionTest extends AdmissionContract {
 
     @Override
     protected Admission createAdmission() {
-        return RateLimitConfiguration.createAdmission(RateLimitProperties.defaults(), null, clock, scheduler, registry);
+        return RateLimitConfiguration.createAdmission(RateLimitProperties.defaults(), null, clock, scheduler, registry,
+                "instance-a");
     }
 
     @Test

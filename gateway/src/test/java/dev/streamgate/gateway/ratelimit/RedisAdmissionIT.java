@@ -48,13 +48,14 @@ class RedisAdmissionIT extends AdmissionContract {
      * absorbed by the local policy (which would pass the contract without Redis).
      */
     RateLimitProperties properties() {
-        return new RateLimitProperties(Backend.REDIS, RedisFailurePolicy.REJECT, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), prefix, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        return new RateLimitProperties(Backend.REDIS, RedisFailurePolicy.REJECT, Duration.ofSeconds(5), 1, 5,
+                Duration.ofSeconds(1), Duration.ofSeconds(10), prefix, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
     }
 
     @Override
     protected Admission createAdmission() {
-        return RateLimitConfiguration.createAdmission(properties(), redisson, clock, scheduler, registry);
+        return RateLimitConfiguration.createAdmission(properties(), redisson, clock, scheduler, registry,
+                "instance-a");
     }
 
     @Test
@@ -118,9 +119,9 @@ class RedisAdmissionIT extends AdmissionContract {
                 RateLimitConfiguration.redissonConfig(RedisConnectionProperties.of(TestRedis.address())));
         // Each instance with its own client and meters, as two gateway processes would have.
         Admission first = RateLimitConfiguration.createAdmission(properties(), redisson, clock, Schedulers.parallel(),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), "instance-a");
         Admission second = RateLimitConfiguration.createAdmission(properties(), otherInstancesClient, clock,
-                Schedulers.parallel(), new SimpleMeterRegistry());
+                Schedulers.parallel(), new SimpleMeterRegistry(), "instance-b");
         try {
             PlanLimits tenantLimits = limits(100, 10_000_000, 10_000);
             List<Principal> keys = IntStream.range(0, 4)

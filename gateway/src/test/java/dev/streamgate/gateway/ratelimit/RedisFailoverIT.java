@@ -11,11 +11,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -26,7 +29,6 @@ import dev.streamgate.gateway.ratelimit.RateLimitProperties.Backend;
 import dev.streamgate.gateway.ratelimit.RateLimitProperties.RedisFailurePolicy;
 import dev.streamgate.gateway.testsupport.TestRedis;
 import dev.streamgate.gateway.testsupport.TestRedis.PrivateRedis;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -45,6 +48,8 @@ class RedisFailoverIT {
     static final Duration BOUND = Duration.ofSeconds(2);
     static final Duration REDIS_TIMEOUT = Duration.ofMillis(300);
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    static final int ATTEMPTS = 3;
+    static final int FAILURE_THRESHOLD = 5;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -78,8 +83,8 @@ class RedisFailoverIT {
 
     @Test
     void theLocalPolicyKeepsLimitsPerInstanceWhileRedisIsDownAndRecoversOnItsOwn() {
-        warmUp();
         admission = admission(RedisFailurePolicy.LOCAL);
+        warmUp(admission);
         admitWithin(key);
         assertThat(inRedis(key)).isTrue();
 
@@ -92,7 +97,7 @@ class RedisFailoverIT {
         assertThat(refuseWithin(key).code()).isEqualTo("rate_limit_exceeded");
         assertThat(fallbacks("local")).isEqualTo(4);
         assertThat(degradedGauge()).isEqualTo(1);
-        assertThat(admission.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(admission.declaredDown()).isTrue();
 
         redis.restart();
         Principal probe = principal("tenant", "probe", roomy, roomy);
@@ -102,19 +107,19 @@ class RedisFailoverIT {
             assertThat(degradedGauge()).isZero();
         });
 
-        assertThat(admission.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(admission.declaredDown()).isFalse();
         admitWithin(key);
         assertThat(inRedis(key)).as("counted in Redis again").isTrue();
-        assertThat(logged(Level.WARN)).as("one warning for the outage, not one per request").isEqualTo(1);
-        assertThat(logged(Level.INFO)).isEqualTo(1);
-        assertThat(log.list.getFirst().getFormattedMessage()).contains("'local' failure policy");
-        assertThat(log.list.getLast().getFormattedMessage()).contains("Redis answers rate-limit calls again");
+        assertThat(logged("Redis declared down after 5 consecutive failed")).as("the transition, once").isEqualTo(1);
+        assertThat(logged("Redis answers rate-limit calls again")).as("the transition, once").isEqualTo(1);
+        assertThat(logged("followed the 'local' failure policy since the last report"))
+                .as("fallbacks throttled to one line per interval").isEqualTo(1);
     }
 
     @Test
     void aRedisThatHangsCostsAnAdmissionNoMoreThanTheTimeout() throws IOException {
-        warmUp();
         admission = admission(RedisFailurePolicy.LOCAL);
+        warmUp(admission);
         AdmissionGrant before = admitWithin(key);
         assertThat(inRedis(key)).isTrue();
 
@@ -126,6 +131,68 @@ class RedisFailoverIT {
         StepVerifier.create(before.complete(1)).expectComplete().verify(BOUND);
         assertThat(fallbacks("local")).isEqualTo(2);
         assertThat(log.list.getFirst().getFormattedMessage()).contains("'local' failure policy", "no answer within 300 ms");
+    }
+
+    @Test
+    void aSingleSlowAnswerIsWaitedForAndWhatItTookIsGivenBack() throws IOException {
+        admission = admission(RedisFailurePolicy.LOCAL);
+        warmUp(admission);
+
+        // The first attempt (300 ms) gets no answer; the second is answered once the pause ends.
+        pause(redis, Duration.ofMillis(450));
+        admitWithin(key);
+
+        assertThat(fallbacks("local")).as("one slow answer is not an outage").isZero();
+        assertThat(admission.declaredDown()).isFalse();
+        // The abandoned attempt's four buckets and two slots, given back when its answers landed.
+        await().atMost(Duration.ofSeconds(5)).until(() -> lateAnswers("undone") == 6);
+        admitWithin(key);
+        admitWithin(key);
+        assertThat(refuseWithin(key).code()).as("exactly the key's 3 a minute").isEqualTo("rate_limit_exceeded");
+        assertThat(fallbacks("local")).isZero();
+    }
+
+    @Test
+    void aSlotAcquiredAfterTheCallerGaveUpIsReleasedAndLateFailuresAreNotDropped() throws IOException {
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        RedisLimitStore store = new RedisLimitStore(client, clock, REDIS_TIMEOUT, Duration.ofSeconds(30),
+                Schedulers.parallel(), Schedulers.parallel(), new RateLimitMetrics(registry), Duration.ofMinutes(1));
+        try {
+            StepVerifier.create(store.connect(Duration.ofSeconds(20))).expectComplete().verify(Duration.ofSeconds(30));
+            String slot = prefix + "late:streams";
+
+            pause(redis, Duration.ofMillis(800));
+            StepVerifier.create(store.acquireSlot(slot, 5, "lease-late"))
+                    .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(RateLimitStoreException.class)
+                            .hasMessageContaining("no answer within 300 ms"))
+                    .verify(BOUND);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> lateAnswers("undone") == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.getScoredSortedSet(slot).size() == 0);
+
+            pause(redis, Duration.ofSeconds(3));
+            StepVerifier.create(store.acquireSlot(slot, 5, "lease-lost")).expectError(RateLimitStoreException.class)
+                    .verify(BOUND);
+            redis.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> lateAnswers("failed") == 1);
+            assertThat(dropped).isEmpty();
+        } finally {
+            store.close();
+            Hooks.resetOnErrorDropped();
+        }
+    }
+
+    @Test
+    void theWarmUpLoadsTheScriptsBeforeTheFirstRequest() throws Exception {
+        admission = admission(RedisFailurePolicy.REJECT);
+        List<String> scripts = List.of(sha1(RedisStreamSlots.ACQUIRE), sha1(RedisStreamSlots.RENEW));
+        assertThat(client.getScript().scriptExists(scripts.toArray(String[]::new))).containsExactly(false, false);
+
+        warmUp(admission);
+
+        assertThat(client.getScript().scriptExists(scripts.toArray(String[]::new))).containsExactly(true, true);
+        assertThat(fallbacks("reject")).isZero();
     }
 
     @Test
@@ -159,6 +226,9 @@ class RedisFailoverIT {
         redis.stop();
         admission = admission(RedisFailurePolicy.LOCAL);
 
+        // Three failed attempts, then two more: the run that declares Redis down.
+        admitWithin(key);
+        assertThat(degradedGauge()).isZero();
         admitWithin(key);
         assertThat(degradedGauge()).isEqualTo(1);
 
@@ -183,22 +253,16 @@ class RedisFailoverIT {
     }
 
     private RedisFailoverAdmission admission(RedisFailurePolicy policy, Duration timeout, SimpleMeterRegistry meters) {
-        RateLimitProperties properties = new RateLimitProperties(Backend.REDIS, policy, timeout, RETRY_INTERVAL,
-                prefix, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        RateLimitProperties properties = new RateLimitProperties(Backend.REDIS, policy, timeout, ATTEMPTS,
+                FAILURE_THRESHOLD, RETRY_INTERVAL, Duration.ofSeconds(10), prefix, Duration.ofSeconds(30),
+                Duration.ofSeconds(1), Duration.ofMinutes(1));
         return (RedisFailoverAdmission) RateLimitConfiguration.createAdmission(properties, client, clock,
-                Schedulers.parallel(), meters);
+                Schedulers.parallel(), meters, "instance-a");
     }
 
-    /**
-     * Connects the client and loads the scripts with a patient admission of its own, so that a slow first call
-     * on a busy machine does not count as an outage of the admission under test.
-     */
-    private void warmUp() {
-        try (RedisFailoverAdmission patient = admission(RedisFailurePolicy.REJECT, Duration.ofSeconds(10),
-                new SimpleMeterRegistry())) {
-            Principal warmUp = principal("tenant", "warm-up", roomy, roomy);
-            AdmissionContract.complete(AdmissionContract.admit(patient, warmUp, 1), 1);
-        }
+    /** What start-up does before the instance reports ready: connections opened, scripts loaded. */
+    private void warmUp(RedisFailoverAdmission admission) {
+        StepVerifier.create(admission.warmUp(Duration.ofSeconds(20))).expectComplete().verify(Duration.ofSeconds(30));
         log.list.clear();
     }
 
@@ -223,12 +287,22 @@ class RedisFailoverIT {
         return counter == null ? 0 : counter.count();
     }
 
+    private static String sha1(String script) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest(script.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private double lateAnswers(String outcome) {
+        var counter = registry.find(RateLimitMetrics.LATE_ANSWERS).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private double degradedGauge() {
         return registry.get(RateLimitMetrics.DEGRADED).gauge().value();
     }
 
-    private long logged(Level level) {
-        return log.list.stream().filter(event -> event.getLevel() == level).count();
+    private long logged(String text) {
+        return log.list.stream().filter(event -> event.getFormattedMessage().contains(text)).count();
     }
 
     /** {@code CLIENT PAUSE}: the server keeps its connections but answers no one, like a Redis that hangs. */
