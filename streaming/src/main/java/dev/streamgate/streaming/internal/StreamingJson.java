@@ -21,6 +21,12 @@ public final class StreamingJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    static {
+        // Resolves and caches the tree deserializer now: the first lookup takes a lock in Jackson's deserializer
+        // cache, which under concurrent first requests made event loops wait (BlockHound caught it on a cold start).
+        MAPPER.readTree("{\"warm\":[1,\"up\",true,null,1.5]}");
+    }
+
     private StreamingJson() {
     }
 }

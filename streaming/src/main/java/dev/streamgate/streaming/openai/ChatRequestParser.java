@@ -17,6 +17,7 @@ import java.util.List;
 import dev.streamgate.streaming.internal.StreamingJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,11 +29,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ChatRequestParser {
     private static final int MAX_STOP_SEQUENCES = 4;
+    /** Read when the parser class loads (at start-up, where the gateway builds its parser): warms the mapper. */
+    private static final JsonMapper JSON = StreamingJson.MAPPER;
 
     public ChatCompletionRequest parse(byte[] body) {
         JsonNode tree;
         try {
-            tree = StreamingJson.MAPPER.readTree(body);
+            tree = JSON.readTree(body);
         } catch (JacksonException e) {
             throw new InvalidRequestException(null, "invalid_json",
                     "We could not parse the JSON body of your request: " + e.getOriginalMessage());
