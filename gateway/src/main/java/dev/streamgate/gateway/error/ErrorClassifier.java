@@ -5,6 +5,7 @@ import java.util.concurrent.TimeoutException;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.streaming.openai.InvalidRequestException;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 
@@ -14,6 +15,9 @@ import org.springframework.web.server.ServerWebInputException;
  * code for the same failure.
  */
 public final class ErrorClassifier {
+    /** The code of a 413, for a request body over the configured size. */
+    public static final String BODY_TOO_LARGE = "request_body_too_large";
+
     private ErrorClassifier() {
     }
 
@@ -25,6 +29,8 @@ public final class ErrorClassifier {
             case UpstreamException u -> upstream(u);
             case TimeoutException t -> GatewayException.upstream(504, "upstream_timeout",
                     "The model did not answer in time.", t);
+            case DataBufferLimitException d -> bodyTooLarge();
+            case ServerWebInputException s when s.getCause() instanceof DataBufferLimitException -> bodyTooLarge();
             case ServerWebInputException s when s.getCause() instanceof DecodingException ->
                     GatewayException.invalidRequest(null, "invalid_json",
                             "We could not parse the JSON body of your request.");
@@ -58,14 +64,22 @@ public final class ErrorClassifier {
         return switch (status) {
             case 404 -> GatewayException.notFound(null, "not_found", "Unknown path: " + reason);
             case 405 -> GatewayException.invalidRequest(null, "method_not_allowed", reason);
-            case 413 -> GatewayException.invalidRequest(null, "request_too_large",
-                    "The request body is too large.");
+            case 413 -> bodyTooLarge();
             case 415 -> GatewayException.invalidRequest(null, "unsupported_media_type",
                     "Send the request body as application/json.");
             default -> status >= 500
                     ? GatewayException.internal("The server had an error while processing your request.", r)
                     : GatewayException.invalidRequest(null, "invalid_request", reason);
         };
+    }
+
+    /**
+     * A body past {@code streamgate.http.max-request-body-size}: the codecs stop buffering it there. 413 with its
+     * own code, as {@code request_too_large} already names a 400 for a request over its tokens-per-minute limit.
+     */
+    private static GatewayException bodyTooLarge() {
+        return GatewayException.contentTooLarge(BODY_TOO_LARGE,
+                "The request body is larger than this server accepts; send a smaller request.");
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -66,6 +66,11 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new InvalidRequest(409, param, code, message);
     }
 
+    /** 413 (RFC 9110 §15.5.14): the request body is larger than the server accepts. */
+    public static GatewayException contentTooLarge(String code, String message) {
+        return new InvalidRequest(413, null, code, message);
+    }
+
     public static GatewayException rateLimited(String code, String message, Duration retryAfter,
                                                Map<String, String> rateLimitHeaders) {
         var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
@@ -95,7 +100,7 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new Internal(message, cause);
     }
 
-    /** 400, 404 or 409: the caller must change the request. */
+    /** 400, 404, 409 or 413: the caller must change the request. */
     public static final class InvalidRequest extends GatewayException {
         private InvalidRequest(int status, String param, String code, String message) {
             super(status, "invalid_request_error", code, param, message, Map.of(), null);
