@@ -64,6 +64,7 @@ public class ChatCompletionsHandler {
             return Mono.error(GatewayException.forbidden("model_not_allowed",
                     "Your plan does not include the model `" + chat.model() + "`."));
         }
+        router.requireAccepted(chat);
         int promptEstimate = TokenEstimator.promptTokens(chat);
         long completionBudget = chat.maxTokens() != null ? chat.maxTokens() : properties.defaultMaxTokens();
         return admission.admit(principal, promptEstimate + completionBudget).map(grant -> {

@@ -2,6 +2,7 @@ package dev.streamgate.gateway.error;
 
 import java.util.concurrent.TimeoutException;
 
+import dev.streamgate.adapters.spi.UpstreamError;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.streaming.openai.InvalidRequestException;
 import org.springframework.core.codec.DecodingException;
@@ -48,14 +49,26 @@ public final class ErrorClassifier {
             case HTTP_STATUS -> u.status() == 429
                     ? GatewayException.upstream(503, "upstream_rate_limited",
                             "The model's provider is rate limiting requests. Please retry.", u)
-                    : u.status() >= 400 && u.status() < 500
-                            ? GatewayException.upstream(502, "upstream_rejected",
-                                    "The model's provider rejected the request: " + u.getMessage(), u)
+                    : u.rejectedRequest()
+                            ? rejected(u)
                             : GatewayException.upstream(502, "upstream_error",
                                     "The model's provider returned an error. Please retry.", u);
             case CONNECT, PROTOCOL -> GatewayException.upstream(502, "upstream_error",
                     "The model's provider could not be reached or answered incorrectly.", u);
         };
+    }
+
+    /**
+     * The upstream refused the request itself (a 400, 422, ...): the caller gets the same status and the upstream's
+     * own error object, as OpenAI would have answered it, and not a 502 that SDKs retry in vain.
+     */
+    private static GatewayException rejected(UpstreamException u) {
+        UpstreamError error = u.error();
+        if (error == null) {
+            return GatewayException.rejected(u.status(), null, "upstream_rejected", null,
+                    "The model's provider rejected the request: " + u.getMessage(), u);
+        }
+        return GatewayException.rejected(u.status(), error.type(), error.code(), error.param(), error.message(), u);
     }
 
     private static GatewayException fromStatus(ResponseStatusException r) {

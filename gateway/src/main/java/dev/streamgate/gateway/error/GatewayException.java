@@ -82,6 +82,15 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new Upstream(status, code, message, cause);
     }
 
+    /**
+     * A request an upstream refused as the caller sent it, passed on with the upstream's status (a 4xx) and error
+     * fields; a missing type reads as {@code invalid_request_error}.
+     */
+    public static GatewayException rejected(int status, String type, String code, String param, String message,
+                                            Throwable cause) {
+        return new Rejected(status, type == null ? "invalid_request_error" : type, code, param, message, cause);
+    }
+
     public static GatewayException unavailable(String code, String message) {
         return new Unavailable(code, message, Map.of());
     }
@@ -132,6 +141,13 @@ public abstract sealed class GatewayException extends RuntimeException {
     public static final class Upstream extends GatewayException {
         private Upstream(int status, String code, String message, Throwable cause) {
             super(status, "upstream_error", code, null, message, Map.of(), cause);
+        }
+    }
+
+    /** 4xx from an upstream: the caller's request is at fault, as the upstream said. */
+    public static final class Rejected extends GatewayException {
+        private Rejected(int status, String type, String code, String param, String message, Throwable cause) {
+            super(status, type, code, param, message, Map.of(), cause);
         }
     }
 
