@@ -7,6 +7,8 @@ import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.streaming.openai.InvalidRequestException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 
@@ -76,7 +78,10 @@ public final class ErrorClassifier {
         String reason = r.getReason() != null ? r.getReason() : r.getStatusCode().toString();
         return switch (status) {
             case 404 -> GatewayException.notFound(null, "not_found", "Unknown path: " + reason);
-            case 405 -> GatewayException.invalidRequest(null, "method_not_allowed", reason);
+            case 405 -> r instanceof MethodNotAllowedException m && !m.getSupportedMethods().isEmpty()
+                    ? GatewayException.methodNotAllowed(String.join(", ", m.getSupportedMethods().stream()
+                            .map(HttpMethod::name).sorted().toList()), reason)
+                    : GatewayException.invalidRequest(null, "method_not_allowed", reason);
             case 413 -> bodyTooLarge();
             case 415 -> GatewayException.invalidRequest(null, "unsupported_media_type",
                     "Send the request body as application/json.");

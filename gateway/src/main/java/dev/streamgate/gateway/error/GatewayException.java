@@ -71,6 +71,14 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new InvalidRequest(413, null, code, message);
     }
 
+    /**
+     * 405 (RFC 9110 §15.5.6): the path exists but not for this method; the response must list the methods it does
+     * take in {@code Allow}.
+     */
+    public static GatewayException methodNotAllowed(String allow, String message) {
+        return new InvalidRequest(405, null, "method_not_allowed", message, Map.of("Allow", allow));
+    }
+
     public static GatewayException rateLimited(String code, String message, Duration retryAfter,
                                                Map<String, String> rateLimitHeaders) {
         var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
@@ -109,10 +117,14 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new Internal(message, cause);
     }
 
-    /** 400, 404, 409 or 413: the caller must change the request. */
+    /** 400, 404, 405, 409 or 413: the caller must change the request. */
     public static final class InvalidRequest extends GatewayException {
         private InvalidRequest(int status, String param, String code, String message) {
-            super(status, "invalid_request_error", code, param, message, Map.of(), null);
+            this(status, param, code, message, Map.of());
+        }
+
+        private InvalidRequest(int status, String param, String code, String message, Map<String, String> headers) {
+            super(status, "invalid_request_error", code, param, message, headers, null);
         }
     }
 

@@ -118,4 +118,35 @@ class RequestPathIT {
         chat(body).expectStatus().isOk()
                 .expectBody().jsonPath("$.choices[0].message.content").isEqualTo("last");
     }
+
+    @Test
+    void aWrongMethodOnARouteIs405WithAllow() {
+        client.get().uri("/v1/chat/completions").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "POST")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("method_not_allowed");
+        client.delete().uri("/v1/models").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET");
+        client.put().uri("/admin/v1/plans").header("Authorization", "Bearer " + ADMIN_KEY).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET, POST");
+        client.post().uri("/admin/v1/plans/some-plan").header("Authorization", "Bearer " + ADMIN_KEY).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET, PATCH");
+    }
+
+    @Test
+    void anUnknownPathIsAnOpenAiStyle404() {
+        client.get().uri("/v1/nothing/here").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("not_found")
+                .jsonPath("$.error.message").isEqualTo("Invalid URL (GET /v1/nothing/here).");
+    }
 }
