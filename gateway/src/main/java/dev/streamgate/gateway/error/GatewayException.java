@@ -79,6 +79,16 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new InvalidRequest(405, null, "method_not_allowed", message, Map.of("Allow", allow));
     }
 
+    /** 414 (RFC 9110 §15.5.15): the request line (its URL) is longer than the server accepts. */
+    public static GatewayException uriTooLong(String message) {
+        return new InvalidRequest(414, null, "uri_too_long", message);
+    }
+
+    /** 431 (RFC 6585 §5): the request's header section, or one header, is larger than the server accepts. */
+    public static GatewayException headerFieldsTooLarge(String message) {
+        return new InvalidRequest(431, null, "request_header_fields_too_large", message);
+    }
+
     public static GatewayException rateLimited(String code, String message, Duration retryAfter,
                                                Map<String, String> rateLimitHeaders) {
         var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
@@ -117,7 +127,7 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new Internal(message, cause);
     }
 
-    /** 400, 404, 405, 409 or 413: the caller must change the request. */
+    /** 400, 404, 405, 409, 413, 414 or 431: the caller must change the request. */
     public static final class InvalidRequest extends GatewayException {
         private InvalidRequest(int status, String param, String code, String message) {
             this(status, param, code, message, Map.of());

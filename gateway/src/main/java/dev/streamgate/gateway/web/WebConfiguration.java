@@ -1,10 +1,14 @@
 package dev.streamgate.gateway.web;
 
+import dev.streamgate.gateway.error.ErrorBodies;
+import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import reactor.netty.NettyPipeline;
 
 /** The HTTP rules every route shares. */
 @Configuration(proxyBeanMethods = false)
@@ -20,5 +24,20 @@ class WebConfiguration {
     CodecCustomizer requestBodyLimit(HttpProperties properties) {
         int limit = (int) properties.maxRequestBodySize().toBytes();
         return configurer -> configurer.defaultCodecs().maxInMemorySize(limit);
+    }
+
+    /**
+     * Puts {@link OversizedHeadResponder} right after Reactor Netty's HTTP codec, where a request head refused
+     * for its size ({@code server.max-http-request-header-size}, default 8 KB) shows up as a failed decode.
+     */
+    @Bean
+    NettyServerCustomizer oversizedHeadResponses(ErrorBodies bodies) {
+        OversizedHeadResponder responder = new OversizedHeadResponder(bodies);
+        return server -> server.doOnChannelInit((observer, channel, address) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(NettyPipeline.HttpCodec) != null) {
+                pipeline.addAfter(NettyPipeline.HttpCodec, OversizedHeadResponder.NAME, responder);
+            }
+        });
     }
 }

@@ -149,4 +149,20 @@ class RequestPathIT {
                 .jsonPath("$.error.code").isEqualTo("not_found")
                 .jsonPath("$.error.message").isEqualTo("Invalid URL (GET /v1/nothing/here).");
     }
+
+    @Test
+    void aHeaderSectionOverTheLimitIs431WithErrorJson() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/v1/models"))
+                .header("Authorization", "Bearer " + key)
+                .header("x-padding", "p".repeat(64 * 1024))
+                .GET().build();
+        var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(431);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body()).contains("\"type\":\"invalid_request_error\"")
+                .contains("\"code\":\"request_header_fields_too_large\"");
+    }
 }
