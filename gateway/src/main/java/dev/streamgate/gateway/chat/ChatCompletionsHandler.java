@@ -8,6 +8,7 @@ import dev.streamgate.adapters.spi.InferenceRequest;
 import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.gateway.ratelimit.Admission;
+import dev.streamgate.gateway.web.RequestIds;
 import dev.streamgate.streaming.TokenEstimator;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
 import dev.streamgate.streaming.openai.ChatRequestParser;
@@ -51,11 +52,12 @@ public class ChatCompletionsHandler {
                 .switchIfEmpty(Mono.error(() -> GatewayException.invalidRequest(null, "invalid_json",
                         "The request body is empty; send a JSON chat completion request.")))
                 .map(parser::parse)
-                .flatMap(chat -> admit(principal, chat))
+                .flatMap(chat -> admit(principal, chat, ids.assign(request.exchange())))
                 .flatMap(call -> call.chat().stream() ? sse.respond(call) : json.respond(call));
     }
 
-    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat) {
+    /** @param id the exchange's request id (see {@link RequestIds}): the completion's id and usage key */
+    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat, String id) {
         if (!router.serves(chat.model())) {
             return Mono.error(GatewayException.notFound("model", "model_not_found",
                     "The model `" + chat.model() + "` does not exist."));
@@ -68,7 +70,6 @@ public class ChatCompletionsHandler {
         int promptEstimate = TokenEstimator.promptTokens(chat);
         long completionBudget = chat.maxTokens() != null ? chat.maxTokens() : properties.defaultMaxTokens();
         return admission.admit(principal, promptEstimate + completionBudget).map(grant -> {
-            String id = ids.next();
             var meter = new RequestMeter(id, principal, chat.model(), promptEstimate, clock);
             RoutedStream routed = router.route(new InferenceRequest(id, principal.tenantId(), chat));
             return new ChatCall(id, clock.instant().getEpochSecond(), chat, grant, meter, routed);

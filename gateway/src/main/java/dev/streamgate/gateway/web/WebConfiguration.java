@@ -1,5 +1,7 @@
 package dev.streamgate.gateway.web;
 
+import java.security.SecureRandom;
+
 import dev.streamgate.gateway.error.ErrorBodies;
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.http.codec.CodecCustomizer;
@@ -39,5 +41,16 @@ class WebConfiguration {
                 pipeline.addAfter(NettyPipeline.HttpCodec, OversizedHeadResponder.NAME, responder);
             }
         });
+    }
+
+    /** Request ids from the one seeded DRBG (see GatewayConfiguration), so they are unguessable and cheap. */
+    @Bean
+    RequestIds requestIds(SecureRandom random) {
+        return new RequestIds(random);
+    }
+
+    @Bean
+    RequestIdFilter requestIdFilter(RequestIds ids) {
+        return new RequestIdFilter(ids);
     }
 }

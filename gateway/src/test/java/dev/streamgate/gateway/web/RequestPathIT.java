@@ -165,4 +165,34 @@ class RequestPathIT {
         assertThat(response.body()).contains("\"type\":\"invalid_request_error\"")
                 .contains("\"code\":\"request_header_fields_too_large\"");
     }
+
+    @Test
+    void everyResponseCarriesItsOwnRequestId() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        // 401 before authentication completes, 404, 405, 200 on /v1/models and /v1/usage, 400 and 200 on chat
+        ids.add(requestId(client.get().uri("/v1/models").exchange().expectStatus().isUnauthorized(), "req_"));
+        ids.add(requestId(client.get().uri("/v1/nothing").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().isNotFound(), "req_"));
+        ids.add(requestId(client.get().uri("/v1/chat/completions").header("Authorization", "Bearer " + key)
+                .exchange().expectStatus().isEqualTo(405), "chatcmpl-"));
+        ids.add(requestId(client.get().uri("/v1/models").header("Authorization", "Bearer " + key)
+                .header("x-request-id", "client-chosen").exchange().expectStatus().isOk(), "req_"));
+        ids.add(requestId(client.get().uri("/v1/usage").header("Authorization", "Bearer " + key).exchange()
+                .expectStatus().is2xxSuccessful(), "req_"));
+        ids.add(requestId(chat("{\"model\":\"echo\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .expectStatus().isBadRequest(), "chatcmpl-"));
+        var ok = chat(chatBodyOf(100)).expectStatus().isOk().expectBody(String.class).returnResult();
+        String chatId = ok.getResponseHeaders().getFirst("x-request-id");
+        assertThat(chatId).matches("chatcmpl-[0-9A-Za-z]{24}");
+        // the completion's own id is the request id, not a second one
+        assertThat(ok.getResponseBody()).contains("\"id\":\"" + chatId + "\"");
+        ids.add(chatId);
+        assertThat(ids).hasSize(7).doesNotContain("client-chosen");
+    }
+
+    private static String requestId(WebTestClient.ResponseSpec response, String prefix) {
+        String id = response.returnResult(byte[].class).getResponseHeaders().getFirst("x-request-id");
+        assertThat(id).matches(java.util.regex.Pattern.quote(prefix) + "[0-9A-Za-z]{24}");
+        return id;
+    }
 }
