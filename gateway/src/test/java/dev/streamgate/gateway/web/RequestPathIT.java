@@ -39,6 +39,7 @@ class RequestPathIT {
         registry.add("streamgate.auth.admin-key", () -> ADMIN_KEY);
         registry.add("streamgate.demo.enabled", () -> "false");
         registry.add("streamgate.http.max-request-body-size", () -> BODY_LIMIT + "B");
+        registry.add("streamgate.builtin-deployments.enabled", () -> "false");
         registry.add("streamgate.deployments[0].id", () -> "echo");
         registry.add("streamgate.deployments[0].model", () -> "echo");
         registry.add("streamgate.deployments[0].provider", () -> "echo");
