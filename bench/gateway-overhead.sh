@@ -164,6 +164,7 @@ if [[ $DIRECT_ONLY -eq 0 ]]; then
     --streamgate.home="$WORK/home" \
     "${DB_ARGS[@]}" \
     --streamgate.ratelimit.backend=local \
+    --streamgate.builtin-deployments.enabled=false \
     --streamgate.deployments[0].id=bench-fake \
     --streamgate.deployments[0].model=bench \
     --streamgate.deployments[0].provider=openai \

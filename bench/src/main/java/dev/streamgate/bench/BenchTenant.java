@@ -115,7 +115,7 @@ public final class BenchTenant {
         // faster refill rates, and the gateway then fails every request of the plan.
         limits.put("requests_per_minute", 100_000_000L);
         limits.put("tokens_per_minute", 10_000_000_000L);
-        limits.put("concurrent_streams", 100_000);
+        limits.put("concurrent_requests", 100_000);
         ObjectNode plan = json.createObjectNode();
         plan.put("id", PLAN);
         plan.put("name", "Benchmark (no effective limits)");

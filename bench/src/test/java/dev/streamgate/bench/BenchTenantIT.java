@@ -66,7 +66,7 @@ class BenchTenantIT {
         for (String limits : List.of("tenant_limits", "key_limits")) {
             assertThat(plan.at("/" + limits + "/requests_per_minute").asLong()).isEqualTo(100_000_000L);
             assertThat(plan.at("/" + limits + "/tokens_per_minute").asLong()).isEqualTo(10_000_000_000L);
-            assertThat(plan.at("/" + limits + "/concurrent_streams").asInt()).isEqualTo(100_000);
+            assertThat(plan.at("/" + limits + "/concurrent_requests").asInt()).isEqualTo(100_000);
         }
         assertThat(bodies.get("POST /admin/v1/tenants").get("plan").asString()).isEqualTo("bench");
     }

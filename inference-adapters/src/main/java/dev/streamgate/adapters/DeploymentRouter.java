@@ -16,6 +16,7 @@ import java.util.random.RandomGenerator;
 
 import dev.streamgate.adapters.internal.Backoff;
 import dev.streamgate.adapters.internal.FailoverStream;
+import dev.streamgate.adapters.internal.InputCheck;
 import dev.streamgate.adapters.internal.LiveDeployment;
 import dev.streamgate.adapters.internal.ModelRoute;
 import dev.streamgate.adapters.internal.RouteEntry;
@@ -24,11 +25,14 @@ import dev.streamgate.adapters.internal.RouterMetrics;
 import dev.streamgate.adapters.spi.InferenceAdapter;
 import dev.streamgate.adapters.spi.InferenceRequest;
 import dev.streamgate.adapters.spi.UpstreamException;
+import dev.streamgate.config.AcceptedInputs;
 import dev.streamgate.config.CircuitBreakerSettings;
 import dev.streamgate.config.ConfigException;
 import dev.streamgate.config.DeploymentConfig;
 import dev.streamgate.config.RetrySettings;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.ChatCompletionRequest;
+import dev.streamgate.streaming.openai.InvalidRequestException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -127,6 +131,20 @@ public final class DeploymentRouter implements AutoCloseable {
         return model != null && routes.containsKey(model);
     }
 
+    /**
+     * Checks, before any upstream call, that the model can take the request as it stands (content part types,
+     * tools; see {@link AcceptedInputs}). A request it cannot take is the caller's to fix, so it is refused here
+     * rather than failing on a backend, where it would cost an attempt and could count against the deployment.
+     *
+     * @throws InvalidRequestException naming the first field the model does not accept
+     */
+    public void requireAccepted(ChatCompletionRequest chat) {
+        ModelRoute route = chat.model() == null ? null : routes.get(chat.model());
+        if (route != null) {
+            InputCheck.require(chat, route.accepted());
+        }
+    }
+
     /** The model aliases served. */
     public Set<String> models() {
         return routes.keySet();
@@ -159,6 +177,7 @@ public final class DeploymentRouter implements AutoCloseable {
                 throw new ConfigException("deployment.id " + deployment.id() + " is used twice");
             }
         }
+        deployments.forEach(AcceptedInputs::of);  // a misdeclared options.accepts fails here, not on a request
         Map<String, InferenceAdapter> created = createAdapters(deployments);
         Map<String, LiveDeployment> nextLive = new LinkedHashMap<>();
         Map<String, List<RouteEntry>> entries = new LinkedHashMap<>();
@@ -230,9 +249,13 @@ public final class DeploymentRouter implements AutoCloseable {
                 .failureRateThreshold(settings.failureRateThreshold())
                 .waitDurationInOpenState(settings.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(Math.min(settings.minimumCalls(), MAX_HALF_OPEN_CALLS))
-                // a 4xx is the caller's fault and says the upstream is up; everything else is the upstream's
-                .recordException(error -> !(error instanceof UpstreamException upstream)
-                        || upstream.kind() != UpstreamException.Kind.HTTP_STATUS || upstream.retryable())
+                // Only upstream faults count against a deployment (see UpstreamException.upstreamFault): a 4xx
+                // is the caller's fault and shows the upstream is up (a success to the breaker), and a 429 is
+                // ignored, neither health nor fault, so that one tenant's bad or bursty requests cannot open the
+                // circuit of a model that every tenant shares.
+                .ignoreException(error -> error instanceof UpstreamException upstream
+                        && upstream.kind() == UpstreamException.Kind.HTTP_STATUS && upstream.status() == 429)
+                .recordException(error -> !(error instanceof UpstreamException upstream) || upstream.upstreamFault())
                 .slowCallDurationThreshold(NEVER_SLOW)
                 .clock(clock)
                 .build();

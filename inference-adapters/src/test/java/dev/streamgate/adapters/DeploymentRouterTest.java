@@ -26,6 +26,8 @@ import dev.streamgate.config.ProviderKind;
 import dev.streamgate.config.RetrySettings;
 import dev.streamgate.streaming.FinishReason;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.ChatMessage;
+import dev.streamgate.streaming.openai.InvalidRequestException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +36,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import tools.jackson.databind.json.JsonMapper;
 
 class DeploymentRouterTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -291,6 +294,67 @@ class DeploymentRouterTest {
                     .expectError(UpstreamException.class).verify(WAIT);
         }
         assertThat(router.circuitState("a")).contains(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void rateLimitsAndRefusedRequestsOfAnInProcessBackendDoNotOpenTheCircuit() {
+        CircuitBreakerSettings breaker = new CircuitBreakerSettings(50, 4, 4, Duration.ofSeconds(30));
+        router(ONE_ATTEMPT, breaker, HEAVIEST_FIRST, deployment("a", 1));
+        adapters.get("a").alwaysFail(statusFailure("a", 429, null));
+        for (int i = 0; i < 6; i++) {
+            StepVerifier.create(router.route(TestRequests.chat(MODEL, "hi")).events())
+                    .expectError(UpstreamException.class).verify(WAIT);
+        }
+        assertThat(router.circuitState("a")).contains(CircuitBreaker.State.CLOSED);
+
+        adapters.get("a").otherwise(Flux.error(new InvalidRequestException(
+                "messages[0].content[1].type", "unsupported_value", "text only")));
+        for (int i = 0; i < 6; i++) {
+            StepVerifier.create(router.route(TestRequests.chat(MODEL, "hi")).events())
+                    .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(
+                            UpstreamException.class, upstream -> {
+                                assertThat(upstream.rejectedRequest()).isTrue();
+                                assertThat(upstream.error().param()).isEqualTo("messages[0].content[1].type");
+                            }))
+                    .verify(WAIT);
+        }
+        assertThat(router.circuitState("a")).contains(CircuitBreaker.State.CLOSED);
+        assertThat(adapters.get("a").calls()).isEqualTo(12);
+    }
+
+    @Test
+    void aDeploymentsOwn4xxCountsAgainstItAndFallsBack() {
+        CircuitBreakerSettings breaker = new CircuitBreakerSettings(50, 2, 2, Duration.ofSeconds(30));
+        router(ONE_ATTEMPT, breaker, HEAVIEST_FIRST, deployment("misconfigured", 2), deployment("good", 1));
+        adapters.get("misconfigured").alwaysFail(statusFailure("misconfigured", 401, null));
+        for (int i = 0; i < 2; i++) {
+            StepVerifier.create(router.route(TestRequests.chat(MODEL, "hi")).events())
+                    .expectNextCount(2).expectComplete().verify(WAIT);
+        }
+        assertThat(router.circuitState("misconfigured")).contains(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void contentTheModelDoesNotAcceptIsRefusedNamingTheParam() {
+        DeploymentConfig textOnly = new DeploymentConfig("t", MODEL, ProviderKind.OPENAI,
+                URI.create("http://t.invalid/v1"), null, null, 1, null, null, null,
+                Map.of("accepts", "text"));
+        router(ONE_ATTEMPT, HEAVIEST_FIRST, deployment("all", 1), textOnly);
+        var image = JsonMapper.shared().readTree("""
+                {"role":"user","content":[{"type":"text","text":"what is this"},
+                 {"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}""");
+        var message = new ChatMessage(ChatMessage.Role.USER, "what is this", null, null, image);
+        var chat = TestRequests.chatRequest(MODEL, List.of(message), null, false);
+
+        assertThatThrownBy(() -> router.requireAccepted(chat))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        error -> assertThat(error.param()).isEqualTo("messages[0].content[1].type"));
+        router.requireAccepted(TestRequests.chatRequest(MODEL,
+                List.of(TestRequests.message(ChatMessage.Role.USER, "hi")), null, false));
+        assertThat(callLog).isEmpty();
+
+        router.update(List.of(deployment("all", 1)));
+        router.requireAccepted(chat);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.streamgate.config.Plan;
 import dev.streamgate.config.PlanLimits;
@@ -15,9 +16,15 @@ public record PlanJson(String id, String object, String name,
                        @JsonProperty("allowed_models") List<String> allowedModels,
                        Integer priority) {
 
+    /**
+     * A plan's limits. {@code concurrent_requests} counts every request in flight, streamed or not: what loads a
+     * backend is a request being generated, however it is delivered. Its former name, {@code concurrent_streams},
+     * is still read (deprecated) so that existing admin scripts keep working; only the new name is written.
+     */
     public record Limits(@JsonProperty("requests_per_minute") Long requestsPerMinute,
                          @JsonProperty("tokens_per_minute") Long tokensPerMinute,
-                         @JsonProperty("concurrent_streams") Integer concurrentStreams) {
+                         @JsonProperty("concurrent_requests") @JsonAlias("concurrent_streams")
+                         Integer concurrentStreams) {
 
         static Limits of(PlanLimits limits) {
             return new Limits(limits.requestsPerMinute(), limits.tokensPerMinute(), limits.concurrentStreams());
@@ -31,7 +38,7 @@ public record PlanJson(String id, String object, String name,
                     tokensPerMinute == null && base != null ? base.tokensPerMinute()
                             : Fields.perMinute(tokensPerMinute, param + ".tokens_per_minute"),
                     concurrentStreams == null && base != null ? base.concurrentStreams()
-                            : Fields.positiveInt(concurrentStreams, param + ".concurrent_streams"));
+                            : Fields.positiveInt(concurrentStreams, param + ".concurrent_requests"));
         }
     }
 

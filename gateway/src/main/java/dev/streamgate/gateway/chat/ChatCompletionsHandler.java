@@ -9,6 +9,7 @@ import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.gateway.observability.TraceContextFilter;
 import dev.streamgate.gateway.ratelimit.Admission;
+import dev.streamgate.gateway.web.RequestIds;
 import dev.streamgate.streaming.TokenEstimator;
 import dev.streamgate.streaming.TraceParent;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
@@ -53,11 +54,13 @@ public class ChatCompletionsHandler {
                 .switchIfEmpty(Mono.error(() -> GatewayException.invalidRequest(null, "invalid_json",
                         "The request body is empty; send a JSON chat completion request.")))
                 .map(parser::parse)
-                .flatMap(chat -> admit(principal, chat, TraceContextFilter.of(request.exchange())))
+                .flatMap(chat -> admit(principal, chat, ids.assign(request.exchange()),
+                        TraceContextFilter.of(request.exchange())))
                 .flatMap(call -> call.chat().stream() ? sse.respond(call) : json.respond(call));
     }
 
-    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat, TraceParent trace) {
+    /** @param id the exchange's request id (see {@link RequestIds}): the completion's id and usage key */
+    private Mono<ChatCall> admit(Principal principal, ChatCompletionRequest chat, String id, TraceParent trace) {
         if (!router.serves(chat.model())) {
             return Mono.error(GatewayException.notFound("model", "model_not_found",
                     "The model `" + chat.model() + "` does not exist."));
@@ -66,10 +69,10 @@ public class ChatCompletionsHandler {
             return Mono.error(GatewayException.forbidden("model_not_allowed",
                     "Your plan does not include the model `" + chat.model() + "`."));
         }
+        router.requireAccepted(chat);
         int promptEstimate = TokenEstimator.promptTokens(chat);
         long completionBudget = chat.maxTokens() != null ? chat.maxTokens() : properties.defaultMaxTokens();
         return admission.admit(principal, promptEstimate + completionBudget).map(grant -> {
-            String id = ids.next();
             var meter = new RequestMeter(id, principal, chat.model(), promptEstimate, clock);
             RoutedStream routed = router.route(new InferenceRequest(id, principal.tenantId(), chat, trace));
             return new ChatCall(id, clock.instant().getEpochSecond(), chat, grant, meter, routed, trace);

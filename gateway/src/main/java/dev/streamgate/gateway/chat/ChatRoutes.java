@@ -1,10 +1,10 @@
 package dev.streamgate.gateway.chat;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 
 import dev.streamgate.adapters.DeploymentRouter;
 import dev.streamgate.gateway.ratelimit.Admission;
+import dev.streamgate.gateway.web.RequestIds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -18,8 +18,8 @@ class ChatRoutes {
     @Bean
     ChatCompletionsHandler chatCompletionsHandler(Admission admission, DeploymentRouter router, SseResponder sse,
                                                   JsonResponder json, ChatProperties properties, Clock clock,
-                                                  SecureRandom random) {
-        return new ChatCompletionsHandler(admission, router, sse, json, properties, new RequestIds(random), clock);
+                                                  RequestIds ids) {
+        return new ChatCompletionsHandler(admission, router, sse, json, properties, ids, clock);
     }
 
     @Bean

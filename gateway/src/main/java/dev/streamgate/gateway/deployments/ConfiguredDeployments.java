@@ -17,24 +17,47 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Deployments defined in configuration ({@code streamgate.deployments[n]}), such as the embedded default's
- * {@code echo}. Unset pool and timeout values take the defaults of {@link PoolSettings} and
- * {@link UpstreamTimeouts}; durations use Spring's forms ({@code 5s}, {@code 200ms}).
+ * Deployments defined in configuration: the operator's ({@code streamgate.deployments[n]}) and the built-in
+ * ones ({@code streamgate.builtin-deployments.deployments[n]}: {@code echo} and {@code demo-chat}, from
+ * application.yml). They live under separate properties because Spring binds a list from one source as a whole:
+ * an operator's {@code --streamgate.deployments[0].*} would otherwise silently replace the built-ins. A built-in
+ * is served unless {@code streamgate.builtin-deployments.enabled} is false, or an operator's deployment has its
+ * id or serves its model (the operator's then replaces it). Unset pool and timeout values take the defaults of
+ * {@link PoolSettings} and {@link UpstreamTimeouts}; durations use Spring's forms ({@code 5s}, {@code 200ms}).
  */
 @ConfigurationProperties("streamgate")
-public record ConfiguredDeployments(@DefaultValue List<Entry> deployments) {
+public record ConfiguredDeployments(@DefaultValue List<Entry> deployments, @DefaultValue Builtin builtinDeployments) {
 
-    /** The deployments, validated; a bad entry fails start-up with a message naming it. */
+    /** {@code streamgate.builtin-deployments.*}. */
+    public record Builtin(@DefaultValue("true") boolean enabled, @DefaultValue List<Entry> deployments) {
+    }
+
+    /** The deployments to serve, validated; a bad entry fails start-up with a message naming it. */
     public List<DeploymentConfig> toConfigs() {
-        List<DeploymentConfig> configs = new ArrayList<>();
-        for (int i = 0; i < deployments.size(); i++) {
-            try {
-                configs.add(deployments.get(i).toConfig());
-            } catch (ConfigException e) {
-                throw new ConfigException("streamgate.deployments[" + i + "]: " + e.getMessage());
+        List<DeploymentConfig> configs = new ArrayList<>(validated(deployments, "streamgate.deployments"));
+        if (builtinDeployments.enabled()) {
+            for (DeploymentConfig builtin : validated(builtinDeployments.deployments(),
+                    "streamgate.builtin-deployments.deployments")) {
+                boolean replaced = configs.stream().anyMatch(own -> own.id().equals(builtin.id())
+                        || own.model().equals(builtin.model()));
+                if (!replaced) {
+                    configs.add(builtin);
+                }
             }
         }
         return List.copyOf(configs);
+    }
+
+    private static List<DeploymentConfig> validated(List<Entry> entries, String property) {
+        List<DeploymentConfig> configs = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                configs.add(entries.get(i).toConfig());
+            } catch (ConfigException e) {
+                throw new ConfigException(property + "[" + i + "]: " + e.getMessage());
+            }
+        }
+        return configs;
     }
 
     public record Entry(String id, String model, ProviderKind provider, URI baseUrl, String apiKey,

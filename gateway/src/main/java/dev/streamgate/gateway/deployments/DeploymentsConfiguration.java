@@ -1,6 +1,13 @@
 package dev.streamgate.gateway.deployments;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import dev.streamgate.config.DeploymentConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +17,7 @@ import reactor.core.scheduler.Schedulers;
 /** The deployment repository and the instance's {@link DeploymentCatalog}, loaded before anything routes. */
 @Configuration(proxyBeanMethods = false)
 public class DeploymentsConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(DeploymentsConfiguration.class);
 
     @Bean
     public DeploymentRepository deploymentRepository(DatabaseClient db) {
@@ -20,7 +28,12 @@ public class DeploymentsConfiguration {
     public PollingDeploymentCatalog deploymentCatalog(ConfiguredDeployments configured,
                                                       DeploymentRepository repository,
                                                       CatalogProperties properties) {
-        PollingDeploymentCatalog catalog = new PollingDeploymentCatalog(configured.toConfigs(), repository,
+        List<DeploymentConfig> deployments = configured.toConfigs();
+        // what is served, as configured, so that a replaced or disabled built-in is visible at a glance
+        log.info("Configured deployments: {}", deployments.isEmpty() ? "none" : deployments.stream()
+                .map(d -> d.id() + " (model " + d.model() + ", " + d.provider().name().toLowerCase(Locale.ROOT) + ")")
+                .collect(Collectors.joining(", ")));
+        PollingDeploymentCatalog catalog = new PollingDeploymentCatalog(deployments, repository,
                 properties.pollInterval(), Schedulers.parallel());
         catalog.load(Duration.ofSeconds(30));
         return catalog;

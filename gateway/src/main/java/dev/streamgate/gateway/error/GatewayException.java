@@ -66,6 +66,29 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new InvalidRequest(409, param, code, message);
     }
 
+    /** 413 (RFC 9110 §15.5.14): the request body is larger than the server accepts. */
+    public static GatewayException contentTooLarge(String code, String message) {
+        return new InvalidRequest(413, null, code, message);
+    }
+
+    /**
+     * 405 (RFC 9110 §15.5.6): the path exists but not for this method; the response must list the methods it does
+     * take in {@code Allow}.
+     */
+    public static GatewayException methodNotAllowed(String allow, String message) {
+        return new InvalidRequest(405, null, "method_not_allowed", message, Map.of("Allow", allow));
+    }
+
+    /** 414 (RFC 9110 §15.5.15): the request line (its URL) is longer than the server accepts. */
+    public static GatewayException uriTooLong(String message) {
+        return new InvalidRequest(414, null, "uri_too_long", message);
+    }
+
+    /** 431 (RFC 6585 §5): the request's header section, or one header, is larger than the server accepts. */
+    public static GatewayException headerFieldsTooLarge(String message) {
+        return new InvalidRequest(431, null, "request_header_fields_too_large", message);
+    }
+
     public static GatewayException rateLimited(String code, String message, Duration retryAfter,
                                                Map<String, String> rateLimitHeaders) {
         var headers = new java.util.LinkedHashMap<>(rateLimitHeaders);
@@ -75,6 +98,15 @@ public abstract sealed class GatewayException extends RuntimeException {
 
     public static GatewayException upstream(int status, String code, String message, Throwable cause) {
         return new Upstream(status, code, message, cause);
+    }
+
+    /**
+     * A request an upstream refused as the caller sent it, passed on with the upstream's status (a 4xx) and error
+     * fields; a missing type reads as {@code invalid_request_error}.
+     */
+    public static GatewayException rejected(int status, String type, String code, String param, String message,
+                                            Throwable cause) {
+        return new Rejected(status, type == null ? "invalid_request_error" : type, code, param, message, cause);
     }
 
     public static GatewayException unavailable(String code, String message) {
@@ -95,10 +127,14 @@ public abstract sealed class GatewayException extends RuntimeException {
         return new Internal(message, cause);
     }
 
-    /** 400, 404 or 409: the caller must change the request. */
+    /** 400, 404, 405, 409, 413, 414 or 431: the caller must change the request. */
     public static final class InvalidRequest extends GatewayException {
         private InvalidRequest(int status, String param, String code, String message) {
-            super(status, "invalid_request_error", code, param, message, Map.of(), null);
+            this(status, param, code, message, Map.of());
+        }
+
+        private InvalidRequest(int status, String param, String code, String message, Map<String, String> headers) {
+            super(status, "invalid_request_error", code, param, message, headers, null);
         }
     }
 
@@ -127,6 +163,13 @@ public abstract sealed class GatewayException extends RuntimeException {
     public static final class Upstream extends GatewayException {
         private Upstream(int status, String code, String message, Throwable cause) {
             super(status, "upstream_error", code, null, message, Map.of(), cause);
+        }
+    }
+
+    /** 4xx from an upstream: the caller's request is at fault, as the upstream said. */
+    public static final class Rejected extends GatewayException {
+        private Rejected(int status, String type, String code, String param, String message, Throwable cause) {
+            super(status, type, code, param, message, Map.of(), cause);
         }
     }
 

@@ -91,7 +91,7 @@ record AdmissionVerdict(Refusal refusal, Map<String, String> headers, List<Bucke
     }
 
     private static Refusal concurrencyRefusal(SlotCheck binding, Duration retryAfter) {
-        String message = "Too many concurrent streams for " + binding.subject().description() + ": Limit "
+        String message = "Too many concurrent requests for " + binding.subject().description() + ": Limit "
                 + binding.subject().limit(Dimension.STREAMS) + ", In use " + binding.result().held()
                 + ". Please try again when one of them has finished.";
         return new Refusal(CONCURRENCY_LIMIT_EXCEEDED, Dimension.STREAMS, binding.subject().type(), message,

@@ -4,7 +4,7 @@ package dev.streamgate.gateway.ratelimit;
 enum Dimension {
     REQUESTS("requests", "requests per min (RPM)"),
     TOKENS("tokens", "tokens per min (TPM)"),
-    STREAMS("concurrency", "concurrent streams");
+    STREAMS("concurrency", "concurrent requests");
 
     private final String tag;
     private final String description;

@@ -80,10 +80,11 @@ class AdminApiIT {
                 .jsonPath("$.error.code").isEqualTo(code);
     }
 
+    /** The key limits use the deprecated name {@code concurrent_streams}, which must still be read. */
     private static String plan(String id) {
         return """
                 {"id":"%s","name":"Plan %s","tenant_limits":{"requests_per_minute":600,"tokens_per_minute":100000,
-                 "concurrent_streams":20},"key_limits":{"requests_per_minute":60,"tokens_per_minute":50000,
+                 "concurrent_requests":20},"key_limits":{"requests_per_minute":60,"tokens_per_minute":50000,
                  "concurrent_streams":5},"allowed_models":["gpt-4o","echo"],"priority":2}""".formatted(id, id);
     }
 
@@ -92,8 +93,8 @@ class AdminApiIT {
         send("POST", "/admin/v1/plans", plan("gold")).expectStatus().isCreated()
                 .expectBody().json("""
                         {"id":"gold","object":"plan","name":"Plan gold",
-                         "tenant_limits":{"requests_per_minute":600,"tokens_per_minute":100000,"concurrent_streams":20},
-                         "key_limits":{"requests_per_minute":60,"tokens_per_minute":50000,"concurrent_streams":5},
+                         "tenant_limits":{"requests_per_minute":600,"tokens_per_minute":100000,"concurrent_requests":20},
+                         "key_limits":{"requests_per_minute":60,"tokens_per_minute":50000,"concurrent_requests":5},
                          "allowed_models":["echo","gpt-4o"],"priority":2}""", true);
         expectError(send("POST", "/admin/v1/plans", plan("gold")), 409, "id", "plan_exists");
 
@@ -125,8 +126,8 @@ class AdminApiIT {
                 "\"requests_per_minute\":0")), 400, "tenant_limits.requests_per_minute", "invalid_value");
         expectError(send("POST", "/admin/v1/plans", """
                 {"id":"x","name":"X","tenant_limits":{"requests_per_minute":1,"tokens_per_minute":1,
-                 "concurrent_streams":1},"key_limits":{"requests_per_minute":1,"tokens_per_minute":1}}"""), 400,
-                "key_limits.concurrent_streams", "missing_required_parameter");
+                 "concurrent_requests":1},"key_limits":{"requests_per_minute":1,"tokens_per_minute":1}}"""), 400,
+                "key_limits.concurrent_requests", "missing_required_parameter");
         expectError(send("POST", "/admin/v1/plans", plan("x").replace("\"priority\":2", "\"plan_id\":\"y\"")),
                 400, "plan_id", "unknown_parameter");
         expectError(send("POST", "/admin/v1/plans", plan("x").replace("\"priority\":2", "\"priority\":\"high\"")),

@@ -74,6 +74,7 @@ class TwoInstancesIT {
                         "--streamgate.redis.command-timeout=5s",
                         "--streamgate.auth.admin-key=" + ADMIN_KEY,
                         "--streamgate.demo.enabled=false",
+                        "--streamgate.builtin-deployments.enabled=false",
                         "--streamgate.deployments[0].id=echo",
                         "--streamgate.deployments[0].model=echo",
                         "--streamgate.deployments[0].provider=echo");

@@ -76,4 +76,48 @@ class ConfiguredDeploymentsTest {
     void noDeploymentsIsAnEmptyList() {
         assertThat(bind(Map.of("streamgate.other", "x"))).isEmpty();
     }
+
+    /** application.yml under a higher-priority source, as {@code --streamgate...} arguments are. */
+    private static List<DeploymentConfig> bindOverApplicationYml(Map<String, String> commandLine) throws Exception {
+        var yml = new org.springframework.boot.env.YamlPropertySourceLoader()
+                .load("application.yml", new org.springframework.core.io.ClassPathResource("application.yml"));
+        var sources = new java.util.ArrayList<org.springframework.core.env.PropertySource<?>>();
+        sources.add(new org.springframework.core.env.MapPropertySource("commandLine", Map.copyOf(commandLine)));
+        sources.addAll(yml);
+        return new Binder(org.springframework.boot.context.properties.source.ConfigurationPropertySources
+                .from(sources)).bindOrCreate("streamgate", ConfiguredDeployments.class).toConfigs();
+    }
+
+    @Test
+    void builtInsStayWhenAnOperatorAddsDeploymentsOnTheCommandLine() throws Exception {
+        List<DeploymentConfig> served = bindOverApplicationYml(Map.of(
+                "streamgate.deployments[0].id", "bench-fake",
+                "streamgate.deployments[0].model", "bench",
+                "streamgate.deployments[0].provider", "openai",
+                "streamgate.deployments[0].base-url", "http://127.0.0.1:9/v1"));
+
+        assertThat(served).extracting(DeploymentConfig::id).containsExactly("bench-fake", "echo", "demo-chat");
+    }
+
+    @Test
+    void anOperatorsDeploymentReplacesTheBuiltInWithItsIdOrModel() throws Exception {
+        List<DeploymentConfig> served = bindOverApplicationYml(Map.of(
+                "streamgate.deployments[0].id", "echo",
+                "streamgate.deployments[0].model", "echo",
+                "streamgate.deployments[0].provider", "echo",
+                "streamgate.deployments[1].id", "demo-chat-remote",
+                "streamgate.deployments[1].model", "demo-chat",
+                "streamgate.deployments[1].provider", "openai",
+                "streamgate.deployments[1].base-url", "http://127.0.0.1:9/v1"));
+
+        assertThat(served).extracting(DeploymentConfig::id).containsExactly("echo", "demo-chat-remote");
+        assertThat(served.getFirst().options()).isEmpty();
+    }
+
+    @Test
+    void builtInsCanBeSwitchedOff() throws Exception {
+        assertThat(bindOverApplicationYml(Map.of("streamgate.builtin-deployments.enabled", "false"))).isEmpty();
+        assertThat(bindOverApplicationYml(Map.of())).extracting(DeploymentConfig::id)
+                .containsExactly("echo", "demo-chat");
+    }
 }

@@ -151,7 +151,7 @@ abstract class AdmissionContract {
         GatewayException refusal = refuse(key, 100);
         assertThat(refusal.status()).isEqualTo(429);
         assertThat(refusal.code()).isEqualTo("concurrency_limit_exceeded");
-        assertThat(refusal.getMessage()).contains("concurrent streams for key k of tenant " + tenant, "Limit 2", "In use 2");
+        assertThat(refusal.getMessage()).contains("concurrent requests for key k of tenant " + tenant, "Limit 2", "In use 2");
         assertThat(refusal.headers()).containsEntry("Retry-After", "1").containsEntry(REMAINING_REQUESTS, "98")
                 .containsEntry(REMAINING_TOKENS, "800");
 
@@ -173,7 +173,7 @@ abstract class AdmissionContract {
         AdmissionGrant streaming = admit(a, 10);
 
         GatewayException refusal = refuse(b, 10);
-        assertThat(refusal.getMessage()).contains("concurrent streams for tenant " + tenant, "Limit 1");
+        assertThat(refusal.getMessage()).contains("concurrent requests for tenant " + tenant, "Limit 1");
         assertThat(rejections("concurrency", "tenant")).isEqualTo(1);
 
         complete(streaming, 10);

@@ -43,6 +43,7 @@ class OpenAiSdkIT {
         registry.add("streamgate.ratelimit.backend", () -> "local");
         registry.add("streamgate.auth.admin-key", () -> ADMIN_KEY);
         registry.add("streamgate.demo.enabled", () -> "false");
+        registry.add("streamgate.builtin-deployments.enabled", () -> "false");
         registry.add("streamgate.deployments[0].id", () -> "echo");
         registry.add("streamgate.deployments[0].model", () -> "echo");
         registry.add("streamgate.deployments[0].provider", () -> "echo");

@@ -47,6 +47,7 @@ class RemoteWorkerIT {
         registry.add("streamgate.database.username", DB::user);
         registry.add("streamgate.auth.admin-key", () -> ADMIN_KEY);
         registry.add("streamgate.demo.enabled", () -> "false");
+        registry.add("streamgate.builtin-deployments.enabled", () -> "false");
         registry.add("streamgate.deployments[0].id", () -> "worker-1");
         registry.add("streamgate.deployments[0].model", () -> "assistant");
         registry.add("streamgate.deployments[0].provider", () -> "openai");

@@ -1,5 +1,6 @@
 package dev.streamgate.adapters.internal;
 
+import dev.streamgate.adapters.spi.UpstreamError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +34,35 @@ public final class UpstreamErrorBody {
             // plain-text error pages are common (proxies, load balancers): fall through and quote them
         }
         return shorten(body.strip());
+    }
+
+    /**
+     * The OpenAI-style error object of a non-2xx body ({@code {"error":{"message","type","param","code"}}}), or
+     * null when the body is not one: then only the status and {@link #message} can be passed on.
+     */
+    public static UpstreamError error(JsonMapper json, String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            JsonNode error = node == null ? null : node.get("error");
+            if (error == null || !error.isObject() || !error.path("message").isString()) {
+                return null;
+            }
+            return new UpstreamError(text(error.get("type")), text(error.get("code")), text(error.get("param")),
+                    shorten(error.path("message").stringValue()));
+        } catch (JacksonException notJson) {
+            return null;  // not an error object: the caller falls back to the shortened text (see message)
+        }
+    }
+
+    /** A string field, a numeric code as its text (some servers send {@code "code": 400}), else null. */
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return node.isString() ? node.stringValue() : node.isNumber() ? node.asString() : null;
     }
 
     private static String messageOf(JsonNode node) {

@@ -3,9 +3,11 @@ package dev.streamgate.adapters.internal;
 import java.io.IOException;
 import java.util.Locale;
 
+import dev.streamgate.adapters.spi.UpstreamError;
 import dev.streamgate.adapters.spi.UpstreamException;
 import dev.streamgate.adapters.spi.UpstreamException.Kind;
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.openai.InvalidRequestException;
 import dev.streamgate.streaming.openai.MalformedResponseException;
 import dev.streamgate.streaming.sse.SseEventTooLargeException;
 import tools.jackson.core.JacksonException;
@@ -21,6 +23,14 @@ public final class UpstreamFailures {
     public static UpstreamException classify(Throwable error, String deploymentId) {
         if (error instanceof UpstreamException upstream) {
             return upstream;
+        }
+        if (error instanceof InvalidRequestException invalid) {
+            // an in-process backend (the worker) refused the request as it stands: what an HTTP upstream says
+            // with a 400, so it is handled the same way (passed to the caller, not retried, no breaker fault)
+            return new UpstreamException(Kind.HTTP_STATUS, deploymentId, 400, null,
+                    "upstream " + deploymentId + " rejected the request: " + invalid.getMessage(),
+                    new UpstreamError("invalid_request_error", invalid.code(), invalid.param(), invalid.getMessage()),
+                    invalid);
         }
         if (error instanceof MalformedResponseException || error instanceof SseEventTooLargeException
                 || error instanceof JacksonException) {
@@ -48,6 +58,7 @@ public final class UpstreamFailures {
     public static UpstreamException reported(StreamEvent.StreamError error, String deploymentId) {
         return new UpstreamException(Kind.HTTP_STATUS, deploymentId, error.status(), null,
                 "upstream " + deploymentId + " reported an error: " + UpstreamErrorBody.shorten(error.message()),
+                new UpstreamError(error.type(), error.code(), null, UpstreamErrorBody.shorten(error.message())),
                 null);
     }
 

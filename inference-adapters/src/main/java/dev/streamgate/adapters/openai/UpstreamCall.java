@@ -154,7 +154,7 @@ final class UpstreamCall {
                 headers.get("retry-after-ms"), clock);
         return new UpstreamException(UpstreamException.Kind.HTTP_STATUS, deployment.id(), status, retryAfter,
                 "upstream " + deployment.id() + " answered " + status + ": " + UpstreamErrorBody.message(json, text),
-                null);
+                UpstreamErrorBody.error(json, text), null);
     }
 
     Mono<Long> firstChunkTimer() {

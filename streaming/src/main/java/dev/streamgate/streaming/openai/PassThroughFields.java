@@ -6,13 +6,18 @@ import static dev.streamgate.streaming.openai.RequestFields.invalidValue;
 import static dev.streamgate.streaming.openai.RequestFields.missing;
 import static dev.streamgate.streaming.openai.RequestFields.requiredString;
 
+import java.util.regex.Pattern;
+
 import tools.jackson.databind.JsonNode;
 
 /**
  * Shape checks for the fields the gateway does not interpret but forwards ({@code tools}, {@code tool_choice},
- * {@code response_format}): a malformed one is the caller's 400 here rather than an upstream's 400 later.
+ * {@code response_format}): a malformed one is the caller's 400 here rather than an upstream's 400 later. Tool
+ * types are those of OpenAI's chat completions API reference: {@code function} and {@code custom} (free-form
+ * input tools, newer API versions); anything else is refused as OpenAI refuses it.
  */
 final class PassThroughFields {
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private PassThroughFields() {
     }
 
@@ -36,15 +41,37 @@ final class PassThroughFields {
                 throw invalidType(param, "an object", tool);
             }
             String type = requiredString(tool.get("type"), param + ".type");
-            if (type.equals("function")) {
-                JsonNode function = tool.get("function");
-                if (absent(function)) {
-                    throw missing(param + ".function");
-                }
-                if (!function.isObject()) {
-                    throw invalidType(param + ".function", "an object", function);
-                }
-                requiredString(function.get("name"), param + ".function.name");
+            switch (type) {
+                case "function" -> namedObject(tool, "function", param, true);
+                case "custom" -> namedObject(tool, "custom", param, false);
+                default -> throw invalidValue(param + ".type", "expected one of 'function' or 'custom', but got '"
+                        + type + "' instead.");
+            }
+        }
+    }
+
+    /**
+     * A tool's {@code function} or {@code custom} object: its name must match {@code ^[a-zA-Z0-9_-]{1,64}$}, as
+     * OpenAI's API reference requires of tool names, and a function's {@code parameters}, when present, must be
+     * a JSON Schema object.
+     */
+    private static void namedObject(JsonNode tool, String field, String param, boolean hasParameters) {
+        JsonNode object = tool.get(field);
+        String path = param + "." + field;
+        if (absent(object)) {
+            throw missing(path);
+        }
+        if (!object.isObject()) {
+            throw invalidType(path, "an object", object);
+        }
+        String name = requiredString(object.get("name"), path + ".name");
+        if (!TOOL_NAME.matcher(name).matches()) {
+            throw invalidValue(path + ".name", "'" + name + "' does not match '^[a-zA-Z0-9_-]{1,64}$'.");
+        }
+        if (hasParameters) {
+            JsonNode parameters = object.get("parameters");
+            if (!absent(parameters) && !parameters.isObject()) {
+                throw invalidType(path + ".parameters", "an object (a JSON Schema)", parameters);
             }
         }
     }

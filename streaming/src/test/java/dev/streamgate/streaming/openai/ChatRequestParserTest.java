@@ -165,6 +165,13 @@ class ChatRequestParserTest {
             "\"tools\":[{}]                 | tools[0].type         | missing_required_parameter",
             "\"tools\":[{\"type\":\"function\"}]                   | tools[0].function      | missing_required_parameter",
             "\"tools\":[{\"type\":\"function\",\"function\":{}}]   | tools[0].function.name | missing_required_parameter",
+            "\"tools\":[{\"type\":\"retrieval\"}]                  | tools[0].type          | invalid_value",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"a.b\"}}]          | tools[0].function.name | invalid_value",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"\"}}]             | tools[0].function.name | invalid_value",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":\"{}\"}}] | tools[0].function.parameters | invalid_type",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":[]}}]   | tools[0].function.parameters | invalid_type",
+            "\"tools\":[{\"type\":\"custom\"}]                     | tools[0].custom        | missing_required_parameter",
+            "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"has space\"}}]       | tools[0].custom.name   | invalid_value",
             "\"tool_choice\":\"sometimes\"  | tool_choice           | invalid_value",
             "\"tool_choice\":3              | tool_choice           | invalid_type",
             "\"tool_choice\":{}             | tool_choice.type      | missing_required_parameter",
@@ -175,6 +182,15 @@ class ChatRequestParserTest {
     })
     void rejectsInvalidTopLevelFields(String field, String param, String code) {
         assertRejected(body(field), param, code);
+    }
+
+    @Test
+    void wellFormedFunctionAndCustomToolsAreAccepted() {
+        parse(body("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather-2\"}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"" + "f".repeat(64) + "\",\"parameters\":{}}},"
+                + "{\"type\":\"custom\",\"custom\":{\"name\":\"grammar_tool\"}}]"));
+        assertRejected(body("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"" + "f".repeat(65) + "\"}}]"),
+                "tools[0].function.name", "invalid_value");
     }
 
     @Test

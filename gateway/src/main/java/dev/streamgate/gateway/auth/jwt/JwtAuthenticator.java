@@ -12,7 +12,9 @@ import java.util.Set;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -81,9 +83,18 @@ public final class JwtAuthenticator implements CredentialAuthenticator {
         // RFC 9068 access tokens say typ "at+jwt"; plain ID-style tokens say "JWT" or nothing
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
                 new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
+        // Nimbus's selector checks a key's "use" (must be "sig" if present) but not its "key_ops": a key whose
+        // key_ops does not include "verify" must not verify signatures either (RFC 7517 §4.2, §4.3).
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms,
-                (selector, context) -> selector.select(context.keys())));
+                (selector, context) -> selector.select(context.keys()).stream()
+                        .filter(JwtAuthenticator::mayVerify)
+                        .toList()));
         processor.setJWTClaimsSetVerifier(claims);
+    }
+
+    /** No {@code key_ops} means any operation; otherwise {@code verify} must be among them. */
+    private static boolean mayVerify(JWK key) {
+        return key.getKeyOperations() == null || key.getKeyOperations().contains(KeyOperation.VERIFY);
     }
 
     @Override

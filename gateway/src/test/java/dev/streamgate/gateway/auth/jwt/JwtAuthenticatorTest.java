@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -22,6 +23,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -147,6 +150,29 @@ class JwtAuthenticatorTest {
         String otherPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 claims(clock.instant(), "acme", "admin").build().toString().getBytes(StandardCharsets.UTF_8));
         refused(parts[0] + "." + otherPayload + "." + parts[2], Reason.TOKEN_SIGNATURE);
+    }
+
+    @Test
+    void aKeyWhoseKeyOpsLackVerifyVerifiesNothing() {
+        // RFC 7517 §4.3: key_ops lists what a key may be used for; "use":"sig" alone must not override it
+        RSAKey signOnly = new RSAKey.Builder(RSA.toPublicJWK()).keyUse(KeyUse.SIGNATURE)
+                .keyOperations(Set.of(KeyOperation.SIGN)).build();
+        RSAKey encryptOnly = new RSAKey.Builder(RSA.toPublicJWK()).keyUse(null)
+                .keyOperations(Set.of(KeyOperation.ENCRYPT, KeyOperation.WRAP_KEY)).build();
+        for (RSAKey restricted : List.of(signOnly, encryptOnly)) {
+            StepVerifier.create(withKeys(new JWKSet(restricted)).authenticate(sign(RSA, valid().build())))
+                    .expectErrorSatisfies(e -> assertReason(e, Reason.TOKEN_UNKNOWN_KEY))
+                    .verify(LIMIT);
+        }
+        RSAKey verifying = new RSAKey.Builder(RSA.toPublicJWK()).keyOperations(Set.of(KeyOperation.VERIFY)).build();
+        assertThat(withKeys(new JWKSet(verifying)).authenticate(sign(RSA, valid().build())).block(LIMIT).tenantId())
+                .isEqualTo("acme");
+    }
+
+    private JwtAuthenticator withKeys(JWKSet keys) {
+        var settings = new JwtSettings(ISSUER, List.of(AUDIENCE), null, Duration.ofSeconds(60), null, null, null,
+                keys.toString(), null, null, null, null);
+        return new JwtAuthenticator(settings, ConfiguredJwkSetSource.fromJwks(settings.jwks()), tenants, clock);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.streamgate.gateway.chat;
+package dev.streamgate.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ class RequestIdsTest {
     void idsAreThePrefixAnd24Base62Characters() {
         RequestIds ids = new RequestIds(new SplittableRandom(1));
         for (int i = 0; i < 1000; i++) {
-            assertThat(ids.next()).matches("chatcmpl-[0-9A-Za-z]{24}");
+            assertThat(ids.next(RequestIds.CHAT_PREFIX)).matches("chatcmpl-[0-9A-Za-z]{24}");
         }
     }
 
@@ -27,7 +27,7 @@ class RequestIdsTest {
         Set<String> seen = new HashSet<>();
         int n = 50_000;
         for (int i = 0; i < n; i++) {
-            String id = ids.next();
+            String id = ids.next(RequestIds.CHAT_PREFIX);
             assertThat(seen.add(id)).isTrue();
             for (char c : id.substring("chatcmpl-".length()).toCharArray()) counts[c]++;
         }
@@ -55,6 +55,7 @@ class RequestIdsTest {
                 draws++;
             }
         };
-        assertThat(new RequestIds(rejectsFirst).next()).isEqualTo("chatcmpl-" + ALPHABET.substring(0, 24));
+        assertThat(new RequestIds(rejectsFirst).next(RequestIds.CHAT_PREFIX))
+                .isEqualTo("chatcmpl-" + ALPHABET.substring(0, 24));
     }
 }
