@@ -31,10 +31,15 @@ class JsonResponder {
                         return Mono.error(GatewayException.upstream(error.status(), error.code(),
                                 error.message(), null));
                     }
+                    byte[] json = assembled.toJson();
+                    // The bytes are written as they are: bodyValue would look up a message writer for byte[] among
+                    // the codecs on every response.
                     return ServerResponse.ok()
                             .contentType(MediaType.APPLICATION_JSON)
+                            .contentLength(json.length)
                             .headers(headers -> call.responseHeaders().forEach(headers::set))
-                            .bodyValue(assembled.toJson());
+                            .body((message, context) -> message.writeWith(
+                                    Mono.fromSupplier(() -> message.bufferFactory().wrap(json))));
                 });
     }
 }
