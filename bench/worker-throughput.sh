@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Worker throughput benchmark (issue 3): on a generated random-weight ~110M Llama (bf16) and on demo-chat, output
+# Worker throughput benchmark: on a generated random-weight ~110M Llama (bf16) and on demo-chat, output
 # tokens/s at 1, 8 and 32 concurrent streams with continuous batching against the same requests served one at a
 # time, single-stream decode speed against this machine's memory-bandwidth bound (measured in the same run), and
 # Jlama 0.8.4 on the same checkpoints. Prints Markdown tables last.

@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
 /**
  * Binds an authenticated identity to its tenant and refuses unknown tenants (401) and disabled ones (403). The
  * directory caches tenants itself (a few seconds); adding a second cache here would add up the staleness windows
- * and let a disabled tenant through for longer than the 5 s issue #2 allows.
+ * and let a disabled tenant through for longer than the promised 5 s.
  */
 public final class TenantResolver {
     private final TenantDirectory directory;

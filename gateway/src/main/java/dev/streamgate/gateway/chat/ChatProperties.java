@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code streamgate.chat.*}.
  *
  * @param heartbeatInterval SSE comment sent while the upstream is silent, so proxies and clients keep the
- *                          connection open (issue #2: default 10 s)
+ *                          connection open (default 10 s)
  * @param defaultMaxTokens  completion tokens reserved at admission when the request sets no {@code max_tokens}
  */
 @ConfigurationProperties("streamgate.chat")

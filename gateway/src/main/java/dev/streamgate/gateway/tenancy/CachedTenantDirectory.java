@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 /**
  * Looks tenants (with their plans) up on the request path. Answers come from a cache that forgets each entry
  * {@code ttl} after it was loaded, so a change made on any instance (plan limits, a disabled tenant) takes effect
- * everywhere within {@code ttl} (issue 2 asks for 5 s); the instance that made the change forgets at once through
+ * everywhere within {@code ttl} (revocation promises 5 s); the instance that made the change forgets at once through
  * {@link #invalidate}. Unknown tenants are cached too, so a caller with a dangling tenant id cannot turn every
  * request into a query. Concurrent lookups of one tenant share a single query.
  */
