@@ -39,9 +39,11 @@ class MeteredEvents {
         RequestMeter meter = call.meter();
         String model = call.chat().model();
         return call.routed().events()
+                // prefetch 1: the events come one by one from a buffering source, and the default prefetch
+                // allocated a queue for 256 of them on every request
                 .concatMapIterable(event -> event instanceof StreamEvent.Finish && !meter.hasReportedUsage()
                         ? java.util.List.of(new StreamEvent.UsageReport(meter.estimatedUsage()), event)
-                        : java.util.List.of(event))
+                        : java.util.List.of(event), 1)
                 .concatWith(Mono.fromSupplier(() -> INCOMPLETE).filter(incomplete -> !meter.ended()))
                 .doOnSubscribe(s -> metrics.streamOpened())
                 .doOnNext(event -> {

@@ -1,5 +1,6 @@
 package dev.streamgate.adapters.openai;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
     public static final String OPTION_STREAM_USAGE = "streamUsage";
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     static final String TRACEPARENT_HEADER = "traceparent";
+    private static final int BATCH_PREFETCH = 4;
     private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleAdapter.class);
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final Duration MIN_EVICTION_INTERVAL = Duration.ofSeconds(1);
@@ -48,7 +50,8 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
     private final DeploymentConfig deployment;
     private final ConnectionProvider pool;
     private final HttpClient client;
-    private final String chatCompletionsUri;
+    /** A parsed URI: Reactor Netty matches a URI given as a string against regular expressions on every call. */
+    private final URI chatCompletionsUri;
     private final boolean streamUsage;
     private final Clock clock;
     private final Scheduler timer;
@@ -75,8 +78,8 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                     + deployment.baseUrl());
         }
         String base = deployment.baseUrl().toString();
-        this.chatCompletionsUri = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/chat/completions";
+        this.chatCompletionsUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/chat/completions");
         this.streamUsage = parseBoolean(deployment.option(OPTION_STREAM_USAGE, "true"), OPTION_STREAM_USAGE);
         this.pool = newPool(deployment.id(), deployment.pool());
         this.client = HttpClient.create(pool)
@@ -114,7 +117,9 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                     })
                     .responseConnection(call::read)
                     .timeout(call.firstChunkTimer(), ignored -> call.nextChunkTimer(), call.timedOut())
-                    .concatMapIterable(batch -> batch)
+                    // a small prefetch: the default sizes a queue for 256 batches, allocated for every request,
+                    // where a response brings a handful
+                    .concatMapIterable(batch -> batch, BATCH_PREFETCH)
                     .map(call::relay)
                     .doOnNext(call::onEmitted)
                     .onErrorResume(call::onFailure)

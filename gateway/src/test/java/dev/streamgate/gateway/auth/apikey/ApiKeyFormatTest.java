@@ -80,6 +80,19 @@ class ApiKeyFormatTest {
     }
 
     @Test
+    void recognisesTheIssuedShapeExactly() {
+        String issued = ApiKeyFormat.PREFIX + "a".repeat(ApiKeyFormat.LOOKUP_PREFIX_LENGTH) + "_"
+                + "Z9".repeat(21) + "x";
+        assertThat(ApiKeyFormat.isIssued(issued)).isTrue();
+        assertThat(ApiKeyFormat.lookupPrefix(issued)).contains("a".repeat(ApiKeyFormat.LOOKUP_PREFIX_LENGTH));
+        assertThat(ApiKeyFormat.isIssued(issued + "x")).as("one character too long").isFalse();
+        assertThat(ApiKeyFormat.isIssued(issued.substring(1))).as("prefix cut").isFalse();
+        assertThat(ApiKeyFormat.isIssued(issued.replace('_', '-'))).as("no separator").isFalse();
+        assertThat(ApiKeyFormat.isIssued(issued.replace("Z9Z9", "Z-Z9"))).as("not base62").isFalse();
+        assertThat(ApiKeyFormat.isIssued(issued.replaceFirst("aaa", "a_a"))).as("not base62").isFalse();
+    }
+
+    @Test
     void refusesStringsThatCannotBeKeys() {
         assertThat(ApiKeyFormat.lookupPrefix(null)).isEmpty();
         assertThat(ApiKeyFormat.lookupPrefix("too-short")).isEmpty();
