@@ -78,6 +78,8 @@ public final class NettyProxy {
                     return response.send(body.retain(), buf -> eventStream);
                 })
                 .then()
+                // Not logged: the 502 is the record, counted by the load generator as http_502 (the cause is in its
+                // message); once the answer has started, the error closes the connection, counted there as well.
                 .onErrorResume(error -> response.hasSentHeaders() ? Mono.error(error) : badGateway(response, error));
     }
 
@@ -134,6 +136,7 @@ public final class NettyProxy {
             System.exit(2);
             return;
         }
+        // Longer than any benchmark stream's silence between two chunks: the proxy must not cut a slow stream.
         DisposableServer server = new NettyProxy(upstream, maxConnections, Duration.ofMinutes(5)).start(port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::disposeNow, "netty-proxy-shutdown"));
         if (portFile != null) {

@@ -114,6 +114,11 @@ public final class PeerReport {
             rows.add(row("requests per target CPU-second, " + load(results, json), 0, targets, results.get(json),
                     PeerReport::requestsPerCpuSecond));
         }
+        // A large share means the target was still compiling: its per-CPU figures are not yet its steady state.
+        for (String json : s.json()) {
+            rows.add(row("JIT compiler share of target CPU (%), " + load(results, json), 0, targets,
+                    results.get(json), PeerReport::jitPercent));
+        }
         rows.add(row("target CPU ms per SSE stream, " + load(results, s.sse()), 3, targets, results.get(s.sse()),
                 r -> perRequest(r, 1000)));
         for (String p : List.of("p50", "p99")) {
@@ -205,6 +210,12 @@ public final class PeerReport {
         JsonNode cpu = result.get("target_cpu");
         double seconds = cpu == null ? 0 : cpu.path("seconds").asDouble();
         return seconds <= 0 ? null : result.path("ok").asDouble() / seconds;
+    }
+
+    static Double jitPercent(JsonNode result) {
+        JsonNode cpu = result.get("target_cpu");
+        double seconds = cpu == null ? 0 : cpu.path("seconds").asDouble();
+        return seconds <= 0 || !cpu.has("jit_seconds") ? null : cpu.path("jit_seconds").asDouble() * 100 / seconds;
     }
 
     /** The target's CPU seconds per successful request, times {@code scale}. */

@@ -20,8 +20,11 @@ class PeerReportTest {
 
     @Test
     void setsEveryTargetsFiguresAgainstTheBaselinesOnTheSameRow() throws Exception {
-        write("json-c32", "direct", json(false, "closed_loop", 32, 8000, 0, 2.0, "\"allocation\":{\"bytes_per_request\":900.0}"));
-        write("json-c32", "scg", json(false, "closed_loop", 32, 4000, 0, 2.0, "\"allocation\":{\"bytes_per_request\":30000.0}"));
+        write("json-c32", "direct", json(false, "closed_loop", 32, 8000, 0, 2.0,
+                "\"allocation\":{\"bytes_per_request\":900.0}"));
+        write("json-c32", "scg", "{\"stream\":false,\"mode\":\"closed_loop\",\"connections\":32,\"ok\":4000,"
+                + "\"error_count\":0,\"target_cpu\":{\"seconds\":2.0,\"jit_seconds\":0.5},"
+                + "\"allocation\":{\"bytes_per_request\":30000.0}}");
         write("json-c32", "streamgate", json(false, "closed_loop", 32, 1000, 3, 2.0,
                 "\"errors\":{\"http_429\":2,\"timeout\":1},\"allocation\":{\"bytes_per_request\":60000.0}"));
         write("sse-c32", "scg", json(true, "closed_loop", 32, 500, 0, 1.0, null));
@@ -36,6 +39,9 @@ class PeerReportTest {
         PeerReport.Row perCpu = row(rows, "requests per target CPU-second, JSON, closed loop, 32 conn");
         assertThat(perCpu.values()).containsExactlyEntriesOf(map(4000.0, 2000.0, 500.0));
         assertThat(PeerReport.cell(perCpu, "streamgate", "scg")).isEqualTo("500 ×0.25");
+
+        assertThat(row(rows, "JIT compiler share of target CPU (%), JSON, closed loop, 32 conn").values())
+                .containsExactlyEntriesOf(map(null, 25.0, null));
 
         PeerReport.Row perStream = row(rows, "target CPU ms per SSE stream, SSE, closed loop, 32 conn");
         assertThat(perStream.values().get("scg")).isEqualTo(2.0);
@@ -110,7 +116,8 @@ class PeerReportTest {
     private static String json(boolean stream, String mode, int connections, long ok, long errors, double cpuSeconds,
                                String more) {
         return "{\"stream\":" + stream + ",\"mode\":\"" + mode + "\",\"connections\":" + connections + ",\"ok\":" + ok
-                + ",\"error_count\":" + errors + ",\"target_cpu\":{\"seconds\":" + cpuSeconds + "}"
+                + ",\"error_count\":" + errors + ",\"target_cpu\":{\"seconds\":" + cpuSeconds
+                + "}"
                 + (more == null ? "" : "," + more) + "}";
     }
 
