@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,6 +29,7 @@ final class ChatRequester implements AutoCloseable {
     private final byte[] body;
     private final boolean stream;
     private final Duration timeout;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * @param maxTokens sent as {@code max_tokens}, so that rate limiting reserves a small, realistic number of
@@ -72,8 +74,24 @@ final class ChatRequester implements AutoCloseable {
         return json.writeValueAsBytes(body);
     }
 
+    /** Requests sent and not yet answered (or failed). */
+    int inFlight() {
+        return inFlight.get();
+    }
+
     /** One request; never fails: errors are outcomes. */
     Mono<Outcome> send() {
+        return Mono.defer(() -> {
+            inFlight.incrementAndGet();
+            // Before the outcome goes downstream (doFinally would run after it, when a closed loop has already sent
+            // the next request), so that the count never exceeds the requests really open.
+            return exchange()
+                    .doOnTerminate(inFlight::decrementAndGet)
+                    .doOnCancel(inFlight::decrementAndGet);
+        });
+    }
+
+    private Mono<Outcome> exchange() {
         return client.post()
                 .uri(path)
                 .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))

@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * java -cp streamgate-bench.jar dev.streamgate.bench.FakeUpstream [--port 0] [--port-file FILE]
- *     [--tokens 16] [--token-delay-ms 0] [--first-token-delay-ms 0]
+ *     [--tokens 16] [--token-delay-ms 0] [--first-token-delay-ms 0] [--paced-model MODEL]
  * </pre>
+ * With {@code --paced-model} only requests for that model wait the delays; the others are answered at once.
  * It listens on 127.0.0.1 only. With {@code --port 0} it takes a free port and writes it to {@code --port-file}.
  */
 public final class FakeUpstream {
@@ -43,8 +44,15 @@ public final class FakeUpstream {
      * @param firstTokenDelay  silence before the first token (the whole reply waits this plus the token delays
      *                         when not streaming)
      * @param tokenDelay       silence between two tokens
+     * @param pacedModel       null: the delays apply to every request; otherwise only to requests for this model,
+     *                         and the others are answered at once (one upstream serving paced and unpaced load to a
+     *                         proxy that has a single route)
      */
-    record Settings(int tokens, Duration firstTokenDelay, Duration tokenDelay) {
+    record Settings(int tokens, Duration firstTokenDelay, Duration tokenDelay, String pacedModel) {
+        Settings(int tokens, Duration firstTokenDelay, Duration tokenDelay) {
+            this(tokens, firstTokenDelay, tokenDelay, null);
+        }
+
         Settings {
             if (tokens < 1 || tokens > 100_000) {
                 throw new IllegalArgumentException("--tokens must be within 1..100000, was " + tokens);
@@ -54,8 +62,9 @@ public final class FakeUpstream {
             }
         }
 
-        boolean paced() {
-            return !firstTokenDelay.isZero() || !tokenDelay.isZero();
+        boolean paced(String model) {
+            return (!firstTokenDelay.isZero() || !tokenDelay.isZero())
+                    && (pacedModel == null || pacedModel.equals(model));
         }
     }
 
@@ -94,36 +103,38 @@ public final class FakeUpstream {
                         return error(response, HttpResponseStatus.BAD_REQUEST, e.param, e.getMessage());
                     }
                     FakeCompletion.Rendered rendered = completion.render(shape);
-                    return shape.stream() ? stream(response, rendered) : complete(response, shape, rendered);
+                    boolean paced = settings.paced(shape.model());
+                    return shape.stream() ? stream(response, rendered, paced)
+                            : complete(response, shape, rendered, paced);
                 });
     }
 
-    private Mono<Void> stream(HttpServerResponse response, FakeCompletion.Rendered rendered) {
+    private Mono<Void> stream(HttpServerResponse response, FakeCompletion.Rendered rendered, boolean paced) {
         response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .header(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-        if (!settings.paced()) {
+        if (!paced) {
             // One write, sent chunked as OpenAI's streams are (a Flux, unlike a Mono, gets no Content-Length).
             return response.send(Flux.just(rendered.whole()).map(Unpooled::wrappedBuffer)).then();
         }
         List<byte[]> frames = rendered.frames();
-        Flux<ByteBuf> paced = Flux.range(0, frames.size())
+        Flux<ByteBuf> timed = Flux.range(0, frames.size())
                 .concatMap(i -> {
                     Duration delay = i == 0 ? settings.firstTokenDelay() : settings.tokenDelay();
                     Mono<Integer> frame = Mono.just(i);
                     return delay.isZero() ? frame : frame.delayElement(delay);
                 })
                 .map(i -> Unpooled.wrappedBuffer(frames.get(i)));
-        return response.send(paced, frame -> true).then();
+        return response.send(timed, frame -> true).then();
     }
 
     private Mono<Void> complete(HttpServerResponse response, FakeCompletion.Shape shape,
-                                FakeCompletion.Rendered rendered) {
+                                FakeCompletion.Rendered rendered, boolean paced) {
         Mono<Void> send = Mono.defer(() -> response.status(HttpResponseStatus.OK)
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .send(Mono.just(Unpooled.wrappedBuffer(rendered.whole())))
                 .then());
-        if (!settings.paced()) {
+        if (!paced) {
             return send;
         }
         // A non-streaming reply arrives when the last token would have been generated.
@@ -159,7 +170,8 @@ public final class FakeUpstream {
             portFile = cli.path("port-file");
             settings = new Settings(cli.intValue("tokens", 16, 1, 100_000),
                     Duration.ofMillis(cli.longValue("first-token-delay-ms", 0, 0, 600_000)),
-                    Duration.ofMillis(cli.longValue("token-delay-ms", 0, 0, 600_000)));
+                    Duration.ofMillis(cli.longValue("token-delay-ms", 0, 0, 600_000)),
+                    cli.string("paced-model", null));
             cli.rejectUnknown();
         } catch (IllegalArgumentException e) {
             System.err.println("FakeUpstream: " + e.getMessage());
@@ -172,8 +184,9 @@ public final class FakeUpstream {
             writeAtomically(portFile, Integer.toString(server.port()));
         }
         System.out.printf("FakeUpstream listening on http://127.0.0.1:%d/v1 (%d tokens, first token after %d ms,"
-                        + " %d ms between tokens)%n", server.port(), settings.tokens(),
-                settings.firstTokenDelay().toMillis(), settings.tokenDelay().toMillis());
+                        + " %d ms between tokens%s)%n", server.port(), settings.tokens(),
+                settings.firstTokenDelay().toMillis(), settings.tokenDelay().toMillis(),
+                settings.pacedModel() == null ? "" : ", for model " + settings.pacedModel() + " only");
         System.out.flush();
         server.onDispose().block();
     }

@@ -8,8 +8,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
@@ -38,12 +40,24 @@ public final class LoadGenerator {
     /** What to send, where, and for how long. */
     record Settings(URI url, String apiKey, int connections, boolean stream, String model, int maxTokens,
                     double rate, int maxInFlight, Duration warmup, Duration duration, Duration timeout,
-                    long maxRequests, ProcessCpu cpu, long clockTicks, String label) {
+                    long maxRequests, ProcessCpu cpu, long clockTicks, String label, ProcessTree memory,
+                    JvmProbe jvm, Path allocationDir, boolean heapPerStream) {
         Settings {
             requireLoopback(url);
             if (duration.isZero()) {
                 throw new IllegalArgumentException("--duration must be positive");
             }
+            if ((allocationDir != null || heapPerStream) && jvm == null) {
+                throw new IllegalArgumentException("--allocation-dir and --heap-per-stream need --cpu-pid (the JVM)");
+            }
+        }
+
+        /** Without the probes of the target's memory and allocation. */
+        Settings(URI url, String apiKey, int connections, boolean stream, String model, int maxTokens, double rate,
+                 int maxInFlight, Duration warmup, Duration duration, Duration timeout, long maxRequests,
+                 ProcessCpu cpu, long clockTicks, String label) {
+            this(url, apiKey, connections, stream, model, maxTokens, rate, maxInFlight, warmup, duration, timeout,
+                    maxRequests, cpu, clockTicks, label, null, null, null, false);
         }
 
         boolean closedLoop() {
@@ -130,6 +144,28 @@ public final class LoadGenerator {
         double rate = cli.doubleValue("rate", 0, 0, 100_000);
         long cpuPid = cli.longValue("cpu-pid", 0, 0, Long.MAX_VALUE);
         long clockTicks = cli.longValue("clk-tck", 100, 1, 1_000_000);
+        // --cpu-children: the target's child processes (and those of the processes the pid files name) count as
+        // the target's, for CPU and memory: an embedded database works for the gateway that started it.
+        boolean children = cli.flag("cpu-children");
+        List<Path> pidFiles = new ArrayList<>();
+        String pidFileList = cli.string("cpu-pid-file", null);
+        if (pidFileList != null) {
+            for (String file : pidFileList.split(",")) {
+                pidFiles.add(Path.of(file));
+            }
+        }
+        if (!pidFiles.isEmpty() && !children) {
+            throw new IllegalArgumentException("--cpu-pid-file needs --cpu-children");
+        }
+        ProcessCpu cpu = null;
+        ProcessTree memory = null;
+        JvmProbe jvm = null;
+        if (cpuPid != 0) {
+            cpu = children ? ProcessCpu.withChildren(cpuPid, clockTicks, pidFiles) : new ProcessCpu(cpuPid, clockTicks);
+            memory = new ProcessTree(cpuPid, children ? pidFiles : List.of());
+            jvm = new JvmProbe(Path.of(cli.string("jcmd", Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                    .toString())), cpuPid);
+        }
         return new Settings(url, apiKey, connections, cli.flag("stream"), cli.string("model", "bench"),
                 cli.intValue("max-tokens", 256, 1, 1_000_000), rate,
                 cli.intValue("max-in-flight", connections, 1, 65_536),
@@ -137,8 +173,8 @@ public final class LoadGenerator {
                 cli.duration("duration", Duration.ofSeconds(15), MAX_PHASE),
                 cli.duration("timeout", Duration.ofSeconds(30), MAX_PHASE),
                 cli.longValue("max-requests", 10_000_000, 1, 100_000_000),
-                cpuPid == 0 ? null : new ProcessCpu(cpuPid, clockTicks), clockTicks,
-                cli.string("label", "load"));
+                cpu, clockTicks, cli.string("label", "load"), memory, jvm, cli.path("allocation-dir"),
+                cli.flag("heap-per-stream"));
     }
 
     /** Runs the load and returns the result document. */
@@ -152,7 +188,10 @@ public final class LoadGenerator {
                 System.err.printf("load %s: the first request failed (%s); measuring anyway%n", s.label(),
                         primer == null ? "no answer" : primer.error());
             }
+            Probes probes = new Probes(s);
+            probes.before();
             long start = System.nanoTime();
+            Instant startWall = Instant.now();
             long measureStart = start + s.warmup().toNanos();
             long measureEnd = measureStart + s.duration().toNanos();
             Results results = new Results(measureStart, measureEnd);
@@ -161,6 +200,9 @@ public final class LoadGenerator {
                     measureStart, measureEnd);
             cpu.start();
             self.start();
+            // Mid warm-up, when the load is at its full height but its latencies are not measured yet: a full
+            // collection stops the target for a moment.
+            probes.duringWarmup(requester, start + (long) (s.warmup().toNanos() * 0.6));
             long due = -1;
             if (s.closedLoop()) {
                 ClosedLoop.run(requester, results, s.connections(), measureEnd, s.maxRequests(),
@@ -178,7 +220,10 @@ public final class LoadGenerator {
             cpu.join();
             self.join();
             double seconds = Math.max(0, windowEnd - measureStart) / 1e9;
-            return document(s, results.snapshot(), seconds, cpu, self, due);
+            probes.after(startWall.plusNanos(measureStart - start), startWall.plusNanos(windowEnd - start));
+            ObjectNode doc = document(s, results.snapshot(), seconds, cpu, self, due);
+            probes.report(doc, doc.path("requests").asLong() / Math.max(seconds, 1e-9));
+            return doc;
         }
     }
 
@@ -221,6 +266,7 @@ public final class LoadGenerator {
                     r.measuredRequests() == 0 ? 0 : round(cpu.seconds() * 1000 / r.measuredRequests()));
             target.put("jit_seconds", round(cpu.used().jit()));
             target.put("gc_seconds", round(cpu.used().gc()));
+            target.put("includes_children", s.cpu().includesChildren());
         }
         if (self.measured()) {
             // the load generator's own share of the machine, which the target did not get
@@ -229,6 +275,107 @@ public final class LoadGenerator {
             own.put("cores", seconds == 0 ? 0 : round(self.seconds() / seconds));
         }
         return doc;
+    }
+
+    /**
+     * What the load generator learns about the target JVM itself, apart from the load: its live heap idle and with
+     * the load's streams open ({@code --heap-per-stream}), its allocation over the measured window
+     * ({@code --allocation-dir}), and the peak resident memory of its processes. A probe that fails is reported in
+     * the result as an error and does not stop the run.
+     */
+    private static final class Probes {
+        private final Settings s;
+        private final String recording;
+        private Long idleHeap;
+        private Thread heapThread;
+        private volatile Long openHeap;
+        private volatile double openStreams;
+        private AllocationRate allocation;
+        private final ObjectNode errors = JsonMapper.shared().createObjectNode();
+
+        Probes(Settings s) {
+            this.s = s;
+            this.recording = "streamgate-bench-" + s.label().replaceAll("[^A-Za-z0-9_-]", "_");
+        }
+
+        void before() {
+            if (s.heapPerStream()) {
+                attempt("heap", () -> idleHeap = s.jvm().liveHeapBytes());
+            }
+            if (s.allocationDir() != null) {
+                attempt("allocation", () -> s.jvm().startAllocationRecording(recording, s.allocationDir()));
+            }
+        }
+
+        void duringWarmup(ChatRequester requester, long atNanos) {
+            if (!s.heapPerStream() || idleHeap == null) {
+                return;
+            }
+            heapThread = Thread.ofPlatform().daemon().name("heap-probe").start(() -> {
+                long wait;
+                while ((wait = atNanos - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                attempt("heap", () -> {
+                    int before = requester.inFlight();
+                    long live = s.jvm().liveHeapBytes();
+                    openStreams = (before + requester.inFlight()) / 2.0;
+                    openHeap = live;
+                });
+            });
+        }
+
+        void after(Instant windowStart, Instant windowEnd) throws InterruptedException {
+            if (heapThread != null) {
+                heapThread.join();
+            }
+            if (s.allocationDir() != null && !errors.has("allocation")) {
+                attempt("allocation", () -> {
+                    Path file = s.allocationDir().resolve(recording + ".jfr");
+                    s.jvm().stopAllocationRecording(recording, file);
+                    allocation = AllocationRate.read(file, windowStart, windowEnd);
+                });
+            }
+        }
+
+        void report(ObjectNode doc, double requestsPerSecond) {
+            if (allocation != null) {
+                ObjectNode node = doc.putObject("allocation");
+                node.put("bytes_per_second", round(allocation.bytesPerSecond()));
+                node.put("seconds", round(allocation.seconds()));
+                node.put("bytes_per_request",
+                        requestsPerSecond <= 0 ? 0 : round(allocation.bytesPerSecond() / requestsPerSecond));
+            }
+            if (idleHeap != null && openHeap != null) {
+                ObjectNode node = doc.putObject("heap");
+                node.put("idle_live_bytes", idleHeap);
+                node.put("open_live_bytes", openHeap);
+                node.put("open_streams", openStreams);
+                node.put("bytes_per_open_stream",
+                        openStreams <= 0 ? 0 : round((openHeap - idleHeap) / openStreams));
+            }
+            if (s.memory() != null) {
+                attempt("memory", () -> {
+                    Map<Long, Long> peaks = s.memory().peakRssKib();
+                    ObjectNode node = doc.putObject("target_memory");
+                    node.put("peak_rss_kib", peaks.getOrDefault(s.memory().root(), 0L));
+                    node.put("children_peak_rss_kib", peaks.entrySet().stream()
+                            .filter(e -> e.getKey() != s.memory().root()).mapToLong(Map.Entry::getValue).sum());
+                });
+            }
+            if (!errors.isEmpty()) {
+                doc.set("probe_errors", errors);
+            }
+        }
+
+        private void attempt(String what, Runnable probe) {
+            try {
+                probe.run();
+            } catch (RuntimeException e) {
+                System.err.printf("load %s: the %s probe failed: %s%n", s.label(), what, e.getMessage());
+                errors.put(what, String.valueOf(e.getMessage()));
+            }
+        }
     }
 
     private static ObjectNode percentiles(JsonMapper json, Histogram h) {

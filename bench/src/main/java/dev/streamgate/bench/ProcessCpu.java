@@ -5,17 +5,25 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * CPU time a process has used so far, from Linux's {@code /proc/<pid>/stat}: user plus system time of all its
  * threads ({@code utime + stime}, in clock ticks of {@code getconf CLK_TCK}), and per thread from
- * {@code /proc/<pid>/task/<tid>/stat}. Child processes are not included.
+ * {@code /proc/<pid>/task/<tid>/stat}. Child processes are not included, unless it is given a {@link ProcessTree}:
+ * then the total is that of the whole tree (see {@link ProcessTree#ticksWithReapedChildren}).
  */
 final class ProcessCpu {
     private final long pid;
     private final long ticksPerSecond;
+    private final ProcessTree tree;
 
     ProcessCpu(long pid, long ticksPerSecond) {
+        this(pid, ticksPerSecond, null);
+    }
+
+    /** @param tree null: this process alone */
+    ProcessCpu(long pid, long ticksPerSecond, ProcessTree tree) {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive, was " + pid);
         }
@@ -24,6 +32,16 @@ final class ProcessCpu {
         }
         this.pid = pid;
         this.ticksPerSecond = ticksPerSecond;
+        this.tree = tree;
+    }
+
+    /** This process, its descendants and those of the processes the pid files name. */
+    static ProcessCpu withChildren(long pid, long ticksPerSecond, List<Path> pidFiles) {
+        return new ProcessCpu(pid, ticksPerSecond, new ProcessTree(pid, pidFiles));
+    }
+
+    boolean includesChildren() {
+        return tree != null;
     }
 
     long pid() {
@@ -41,8 +59,12 @@ final class ProcessCpu {
         }
     }
 
-    /** Seconds of CPU the process has used since it started. */
+    /** Seconds of CPU the process (or its tree) has used since it started. */
     double seconds() {
+        if (tree != null) {
+            return (double) tree.stats().values().stream().mapToLong(ProcessTree::ticksWithReapedChildren).sum()
+                    / ticksPerSecond;
+        }
         return (double) ticks(read(Path.of("/proc", Long.toString(pid), "stat"))) / ticksPerSecond;
     }
 

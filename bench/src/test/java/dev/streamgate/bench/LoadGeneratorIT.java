@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.netty.DisposableServer;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -91,6 +96,43 @@ class LoadGeneratorIT {
         assertThat(cpu.get("seconds").asDouble()).isPositive();
         assertThat(cpu.get("seconds_per_1000_requests").asDouble()).isEqualTo(Math.round(
                 cpu.get("seconds").asDouble() * 1000 / result.get("requests").asLong() * 1000) / 1000.0, within());
+    }
+
+    @Test
+    void probesTheTargetJvmsAllocationHeapAndMemory(@TempDir Path dir) throws Exception {
+        // A fake upstream in a JVM of its own, as a target is: jcmd attaches to it as it would to a gateway.
+        Path portFile = dir.resolve("fake.port");
+        Process target = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FakeUpstream.class.getName(), "--port", "0",
+                "--port-file", portFile.toString(), "--tokens", "8")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("fake.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(portFile) && target.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(portFile).as("the fake's port file").exists();
+            URI url = URI.create("http://127.0.0.1:" + Files.readString(portFile).trim() + FakeUpstream.PATH);
+            LoadGenerator.Settings probed = new LoadGenerator.Settings(url, null, 4, true, "bench", 64, 0, 4,
+                    Duration.ofMillis(500), Duration.ofMillis(2_500), Duration.ofSeconds(10), 1_000_000,
+                    new ProcessCpu(target.pid(), 100), 100, "probed", new ProcessTree(target.pid(), List.of()),
+                    new JvmProbe(Path.of(System.getProperty("java.home"), "bin", "jcmd"), target.pid()), dir, true);
+
+            ObjectNode result = LoadGenerator.run(probed);
+
+            assertThat(result.has("probe_errors")).as("%s", result.get("probe_errors")).isFalse();
+            assertThat(result.get("ok").asLong()).isPositive();
+            assertThat(result.get("allocation").get("bytes_per_request").asDouble()).isPositive();
+            assertThat(result.get("allocation").get("seconds").asDouble()).isPositive();
+            assertThat(result.get("heap").get("idle_live_bytes").asLong()).isPositive();
+            assertThat(result.get("heap").get("open_live_bytes").asLong()).isPositive();
+            assertThat(result.get("heap").get("open_streams").asDouble()).isBetween(0.0, 4.0);
+            assertThat(result.get("target_memory").get("peak_rss_kib").asLong()).isPositive();
+            assertThat(result.get("target_cpu").get("includes_children").asBoolean()).isFalse();
+        } finally {
+            target.destroy();
+            target.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
