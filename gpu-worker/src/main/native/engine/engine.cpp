@@ -108,7 +108,7 @@ sg_engine_params sg_engine_default_params(void) {
     p.backend = SG_BACKEND_AUTO;
     p.n_threads = 0;
     p.kv_block_size = 16;
-    p.kv_num_blocks = 256;
+    p.kv_num_blocks = 0;  /* size the pool from memory: kv_cache_mib on the CPU, kv_memory_fraction on a GPU */
     p.kv_dtype = SG_DTYPE_F32;
     p.max_logprobs = 20;
     p.kv_cache_mib = 256;

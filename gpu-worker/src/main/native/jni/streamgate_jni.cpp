@@ -1,5 +1,6 @@
 // JNI glue for dev.streamgate.worker.engine.internal.NativeBridge: converts Java arrays and direct
 // buffers to the C API's types and back. No engine logic lives here.
+#include <cstring>
 #include <jni.h>
 
 #include <string>
@@ -86,6 +87,15 @@ jint step_packed(JNIEnv *env, jclass, jlong handle, jobject batch, jint batch_by
                                  env->GetDirectBufferAddress(out), static_cast<size_t>(out_bytes));
 }
 
+/* Copies sg_engine_default_params() into a direct buffer of at least sizeof(sg_engine_params) bytes, so that the
+ * Java side takes its defaults from here instead of repeating them; returns the bytes written, or -1 if too small. */
+jint default_params(JNIEnv *env, jclass, jobject out) {
+    const sg_engine_params p = sg_engine_default_params();
+    if (env->GetDirectBufferCapacity(out) < static_cast<jlong>(sizeof p)) return -1;
+    std::memcpy(env->GetDirectBufferAddress(out), &p, sizeof p);
+    return static_cast<jint>(sizeof p);
+}
+
 const JNINativeMethod kMethods[] = {
     {const_cast<char *>("lastError"), const_cast<char *>("()Ljava/lang/String;"), reinterpret_cast<void *>(last_error)},
     {const_cast<char *>("create"),
@@ -94,6 +104,8 @@ const JNINativeMethod kMethods[] = {
     {const_cast<char *>("free"), const_cast<char *>("(J)V"), reinterpret_cast<void *>(free_engine)},
     {const_cast<char *>("backendName"), const_cast<char *>("(J)Ljava/lang/String;"), reinterpret_cast<void *>(backend_name)},
     {const_cast<char *>("kvBlocks"), const_cast<char *>("(J)I"), reinterpret_cast<void *>(kv_blocks)},
+    {const_cast<char *>("defaultParams"), const_cast<char *>("(Ljava/nio/ByteBuffer;)I"),
+     reinterpret_cast<void *>(default_params)},
     {const_cast<char *>("probeBackend"), const_cast<char *>("(I)I"), reinterpret_cast<void *>(probe_backend)},
     {const_cast<char *>("stepPacked"), const_cast<char *>("(JLjava/nio/ByteBuffer;ILjava/nio/ByteBuffer;I)I"),
      reinterpret_cast<void *>(step_packed)},

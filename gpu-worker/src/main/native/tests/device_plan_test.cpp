@@ -208,7 +208,7 @@ void test_backend_choice() {
     for (const sg::tools::TensorShape &s : shapes) tensors.push_back(sg::tools::tensor_info(s, data.data(), SG_DTYPE_F32));
     const int n_tensors = static_cast<int>(tensors.size());
     sg_engine_params p = sg_engine_default_params();
-    check(p.kv_num_blocks == 256 && p.kv_memory_fraction == 0.9f && p.cuda_graph_max_batch == 256 && p.kv_cache_mib == 256 &&
+    check(p.kv_num_blocks == 0 && p.kv_memory_fraction == 0.9f && p.cuda_graph_max_batch == 256 && p.kv_cache_mib == 256 &&
               p.cuda_programmatic_launch == 1,
           "default params");
     p.kv_num_blocks = 0;

@@ -1,8 +1,13 @@
 package dev.streamgate.worker;
 
-import static dev.streamgate.worker.BodyFields.bool;
-import static dev.streamgate.worker.BodyFields.invalid;
-import static dev.streamgate.worker.BodyFields.requiredString;
+import static dev.streamgate.streaming.openai.RequestFields.absent;
+import static dev.streamgate.streaming.openai.RequestFields.invalidType;
+import static dev.streamgate.streaming.openai.RequestFields.invalidValue;
+import static dev.streamgate.streaming.openai.RequestFields.optionalBoolean;
+import static dev.streamgate.streaming.openai.RequestFields.requiredString;
+
+import dev.streamgate.streaming.openai.InvalidRequestException;
+import dev.streamgate.streaming.openai.RequestFields;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,13 +31,16 @@ public record CompletionRequest(String model, String prompt, int[] promptTokens,
      * @throws dev.streamgate.streaming.openai.InvalidRequestException naming the malformed field
      */
     public static CompletionRequest read(ObjectNode body) {
-        String model = requiredString(body, "model");
+        String model = requiredString(body.get("model"), "model");
+        if (model.isBlank()) {
+            throw invalidValue("model", "expected a non-empty string.");
+        }
         JsonNode prompt = body.path("prompt");
         if (prompt.isArray() && prompt.size() == 1 && (prompt.get(0).isString() || prompt.get(0).isArray())) {
             prompt = prompt.get(0);
         }
-        boolean stream = bool(body, "stream", false);
-        boolean includeUsage = BodyFields.includeUsage(body);
+        boolean stream = Boolean.TRUE.equals(optionalBoolean(body.get("stream"), "stream"));
+        boolean includeUsage = includeUsage(body.get("stream_options"));
         if (prompt.isString()) {
             return new CompletionRequest(model, prompt.stringValue(), null, stream, includeUsage, body);
         }
@@ -50,7 +58,19 @@ public record CompletionRequest(String model, String prompt, int[] promptTokens,
         throw onePrompt();
     }
 
-    private static RuntimeException onePrompt() {
-        return invalid("prompt", "prompt must be a string or an array of token ids (one prompt per request)");
+    /** {@code stream_options.include_usage}, false when absent; the shape rules are those of the chat parser. */
+    private static boolean includeUsage(JsonNode options) {
+        if (absent(options)) {
+            return false;
+        }
+        if (!options.isObject()) {
+            throw invalidType("stream_options", "an object", options);
+        }
+        return Boolean.TRUE.equals(optionalBoolean(options.get("include_usage"), "stream_options.include_usage"));
+    }
+
+    private static InvalidRequestException onePrompt() {
+        return new InvalidRequestException("prompt", RequestFields.INVALID_VALUE,
+                "Invalid 'prompt': expected a string or an array of token ids (one prompt per request).");
     }
 }

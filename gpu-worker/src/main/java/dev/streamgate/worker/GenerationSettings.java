@@ -1,18 +1,17 @@
 package dev.streamgate.worker;
 
-import static dev.streamgate.worker.BodyFields.bool;
-import static dev.streamgate.worker.BodyFields.check;
-import static dev.streamgate.worker.BodyFields.intOr;
-import static dev.streamgate.worker.BodyFields.invalid;
-import static dev.streamgate.worker.BodyFields.number;
-import static dev.streamgate.worker.BodyFields.optionalInt;
-import static dev.streamgate.worker.BodyFields.optionalLong;
+import static dev.streamgate.streaming.openai.RequestFields.invalidValue;
+import static dev.streamgate.streaming.openai.RequestFields.optionalBoolean;
+import static dev.streamgate.streaming.openai.RequestFields.optionalInt;
+import static dev.streamgate.streaming.openai.RequestFields.optionalLong;
+import static dev.streamgate.streaming.openai.RequestFields.optionalNumber;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 import dev.streamgate.streaming.openai.InvalidRequestException;
+import dev.streamgate.streaming.openai.RequestFields;
 import dev.streamgate.worker.engine.SamplingParams;
 import tools.jackson.databind.JsonNode;
 
@@ -46,52 +45,41 @@ public record GenerationSettings(Integer maxTokens, SamplingParams sampling, Lis
      */
     public static GenerationSettings read(JsonNode body, Api api, ModelFolder.SamplingDefaults defaults,
                                           RandomGenerator seeds) {
-        JsonNode n = body.path("n");
-        if (!n.isMissingNode() && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
-            throw invalid("n", "only n=1 is supported");
+        Integer n = optionalInt(body.get("n"), "n", 1);
+        if (n != null && n != 1) {
+            throw new InvalidRequestException("n", RequestFields.UNSUPPORTED_VALUE,
+                    "Unsupported value: 'n' must be 1; generating several choices per request is not supported.");
         }
         rejectUnsupported(body);
-        Integer maxTokens = optionalInt(body, "max_completion_tokens");
+        // OpenAI's ranges (API reference, "Create chat completion"); vLLM's for its extensions.
+        Integer maxTokens = optionalInt(body.get("max_completion_tokens"), "max_completion_tokens", 1);
         if (maxTokens == null) {
-            maxTokens = optionalInt(body, "max_tokens");
+            maxTokens = optionalInt(body.get("max_tokens"), "max_tokens", 1);
         }
-        String maxTokensParam = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        if (maxTokens != null && maxTokens < 1) {
-            throw invalid(maxTokensParam, maxTokensParam + " must be at least 1");
-        }
-
-        double temperature = number(body, "temperature", defaults.temperature().orElse(1.0));
-        check(temperature >= 0 && temperature <= 2, "temperature", "temperature must be between 0 and 2");
-        double topP = number(body, "top_p", defaults.topP().orElse(1.0));
-        check(topP > 0 && topP <= 1, "top_p", "top_p must be greater than 0 and at most 1");
-        Integer topKValue = optionalInt(body, "top_k");
+        double temperature = number(body, "temperature", 0, false, 2, defaults.temperature().orElse(1.0));
+        double topP = number(body, "top_p", 0, true, 1, defaults.topP().orElse(1.0));
+        Integer topKValue = optionalInt(body.get("top_k"), "top_k", -1);
         int topK = topKValue != null ? topKValue : defaults.topK().orElse(0);
-        check(topK >= -1, "top_k", "top_k must be -1 or 0 (off) or a positive number of tokens");
-        double minP = number(body, "min_p", defaults.minP().orElse(0.0));
-        check(minP >= 0 && minP <= 1, "min_p", "min_p must be between 0 and 1");
-        double presence = number(body, "presence_penalty", 0.0);
-        check(presence >= -2 && presence <= 2, "presence_penalty", "presence_penalty must be between -2 and 2");
-        double frequency = number(body, "frequency_penalty", 0.0);
-        check(frequency >= -2 && frequency <= 2, "frequency_penalty", "frequency_penalty must be between -2 and 2");
-        double repetition = number(body, "repetition_penalty", defaults.repetitionPenalty().orElse(1.0));
-        check(repetition > 0 && repetition <= 2, "repetition_penalty",
-                "repetition_penalty must be greater than 0 and at most 2");
-        Long seedValue = optionalLong(body, "seed");
+        double minP = number(body, "min_p", 0, false, 1, defaults.minP().orElse(0.0));
+        double presence = number(body, "presence_penalty", -2, false, 2, 0.0);
+        double frequency = number(body, "frequency_penalty", -2, false, 2, 0.0);
+        double repetition = number(body, "repetition_penalty", 0, true, 2, defaults.repetitionPenalty().orElse(1.0));
+        Long seedValue = optionalLong(body.get("seed"), "seed");
         long seed = seedValue != null ? seedValue : temperature > 0 ? nextSeed(seeds) : 0L;
 
         boolean logprobs;
         int topLogprobs;
         if (api == Api.CHAT) {
             logprobs = bool(body, "logprobs", false);
-            Integer top = optionalInt(body, "top_logprobs");
+            Integer top = optionalInt(body.get("top_logprobs"), "top_logprobs", 0);
             topLogprobs = top == null ? 0 : top;
-            check(topLogprobs >= 0 && topLogprobs <= MAX_TOP_LOGPROBS, "top_logprobs",
-                    "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS);
-            check(top == null || logprobs, "top_logprobs", "top_logprobs needs logprobs set to true");
+            check(topLogprobs <= MAX_TOP_LOGPROBS, "top_logprobs",
+                    "expected an integer between 0 and " + MAX_TOP_LOGPROBS + ", but got " + topLogprobs + " instead.");
+            check(top == null || logprobs, "top_logprobs", "top_logprobs needs logprobs set to true.");
         } else {
-            Integer count = optionalInt(body, "logprobs");
-            check(count == null || (count >= 0 && count <= MAX_TOP_LOGPROBS), "logprobs",
-                    "logprobs must be between 0 and " + MAX_TOP_LOGPROBS);
+            Integer count = optionalInt(body.get("logprobs"), "logprobs", 0);
+            check(count == null || count <= MAX_TOP_LOGPROBS, "logprobs",
+                    "expected an integer between 0 and " + MAX_TOP_LOGPROBS + ", but got " + count + " instead.");
             logprobs = count != null;
             topLogprobs = count == null ? 0 : count;
         }
@@ -101,25 +89,25 @@ public record GenerationSettings(Integer maxTokens, SamplingParams sampling, Lis
         SamplingParams sampling = new SamplingParams((float) temperature, topK <= 0 ? 0 : topK, (float) topP,
                 (float) minP, (float) repetition, (float) presence, (float) frequency, seed, engineLogprobs);
         return new GenerationSettings(maxTokens, sampling, stop(body.path("stop")), bool(body, "ignore_eos", false),
-                bool(body, "skip_special_tokens", true), logprobs, topLogprobs, intOr(body, "priority", 0));
+                bool(body, "skip_special_tokens", true), logprobs, topLogprobs, priority(body));
     }
 
     private static void rejectUnsupported(JsonNode body) {
         JsonNode tools = body.path("tools");
         if (tools.isArray() && !tools.isEmpty()) {
-            throw invalid("tools", "this worker does not support tool calling");
+            throw invalidValue("tools", "this worker does not support tool calling");
         }
         JsonNode format = body.path("response_format");
         if (format.isObject() && !"text".equals(format.path("type").asString("text"))) {
-            throw invalid("response_format", "this worker supports only the text response format");
+            throw invalidValue("response_format", "this worker supports only the text response format");
         }
         JsonNode echo = body.path("echo");
         if (echo.isBoolean() && echo.booleanValue()) {
-            throw invalid("echo", "echo is not supported");
+            throw invalidValue("echo", "echo is not supported");
         }
         JsonNode bestOf = body.path("best_of");
         if (bestOf.isIntegralNumber() && bestOf.intValue() != 1) {
-            throw invalid("best_of", "only best_of=1 is supported");
+            throw invalidValue("best_of", "only best_of=1 is supported");
         }
     }
 
@@ -133,18 +121,40 @@ public record GenerationSettings(Integer maxTokens, SamplingParams sampling, Lis
         } else if (stop.isArray()) {
             for (JsonNode s : stop) {
                 if (!s.isString()) {
-                    throw invalid("stop", "stop must be a string or an array of strings");
+                    throw invalidValue("stop", "stop must be a string or an array of strings");
                 }
                 out.add(s.stringValue());
             }
         } else {
-            throw invalid("stop", "stop must be a string or an array of strings");
+            throw invalidValue("stop", "stop must be a string or an array of strings");
         }
         check(out.size() <= MAX_STOP_STRINGS, "stop", "at most " + MAX_STOP_STRINGS + " stop strings");
         for (String s : out) {
             check(!s.isEmpty(), "stop", "stop strings must not be empty");
         }
         return out;
+    }
+
+    private static double number(JsonNode body, String field, double min, boolean minExclusive, double max,
+                                 double fallback) {
+        Double value = optionalNumber(body.get(field), field, min, minExclusive, max);
+        return value == null ? fallback : value;
+    }
+
+    private static boolean bool(JsonNode body, String field, boolean fallback) {
+        Boolean value = optionalBoolean(body.get(field), field);
+        return value == null ? fallback : value;
+    }
+
+    private static int priority(JsonNode body) {
+        Integer value = optionalInt(body.get("priority"), "priority", Integer.MIN_VALUE);
+        return value == null ? 0 : value;
+    }
+
+    private static void check(boolean ok, String param, String message) {
+        if (!ok) {
+            throw invalidValue(param, message);
+        }
     }
 
     private static long nextSeed(RandomGenerator seeds) {

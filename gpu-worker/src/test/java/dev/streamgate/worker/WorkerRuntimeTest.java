@@ -101,7 +101,7 @@ class WorkerRuntimeTest {
         assertInvalid(chat(600, null, "hi"), "max_tokens", "context_length_exceeded");
         assertInvalid(chat(8, body("temperature", 2.5), "hi"), "temperature", "invalid_value");
         assertInvalid(chat(8, body("top_p", 0), "hi"), "top_p", "invalid_value");
-        assertInvalid(chat(8, body("n", 2), "hi"), "n", "invalid_value");
+        assertInvalid(chat(8, body("n", 2), "hi"), "n", "unsupported_value");
         assertInvalid(new ChatCompletionRequest(MODEL, List.of(), 8, null, null, null, null, null, false, false,
                 null), "messages", "invalid_value");
     }

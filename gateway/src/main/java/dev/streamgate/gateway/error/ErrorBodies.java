@@ -1,30 +1,14 @@
 package dev.streamgate.gateway.error;
 
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.stereotype.Component;
 
-/** OpenAI's error object, {@code {"error":{"message","type","param","code"}}}, as bytes. */
-@org.springframework.stereotype.Component
+import dev.streamgate.streaming.openai.OpenAiErrorJson;
+
+/** A gateway failure as OpenAI's error object, {@code {"error":{"message","type","param","code"}}}, in bytes. */
+@Component
 public final class ErrorBodies {
-    private final JsonMapper json;
-
-    public ErrorBodies(JsonMapper json) {
-        this.json = json;
-    }
 
     public byte[] toJson(GatewayException e) {
-        var out = new java.io.ByteArrayOutputStream(160);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeName("error");
-            g.writeStartObject();
-            g.writeStringProperty("message", e.getMessage());
-            g.writeStringProperty("type", e.type());
-            g.writeStringProperty("param", e.param());
-            g.writeStringProperty("code", e.code());
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        return out.toByteArray();
+        return OpenAiErrorJson.toBytes(e.getMessage(), e.type(), e.param(), e.code());
     }
 }

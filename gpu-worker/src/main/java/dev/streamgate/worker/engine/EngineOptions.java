@@ -1,5 +1,7 @@
 package dev.streamgate.worker.engine;
 
+import dev.streamgate.worker.engine.internal.NativeStructs;
+
 /**
  * How to run a model: the compute backend, CPU threads, the paged KV pool and the GPU's settings.
  *
@@ -44,12 +46,9 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
                 throw new IllegalArgumentException("gpu.graphMaxBatch must be in [0, 4096], got " + graphMaxBatch);
         }
 
-        /**
-         * Device 0, 90% of the free memory for the KV pool, 8192-token work buffers, graphs up to 256 sequences,
-         * programmatic launches.
-         */
+        /** The native engine's GPU defaults (see {@link EngineOptions#defaults()}). */
         public static Gpu defaults() {
-            return new Gpu(0, 0.9, 8192, 256, true);
+            return EngineOptions.defaults().gpu();
         }
     }
 
@@ -67,9 +66,19 @@ public record EngineOptions(ComputeBackend backend, int threads, int kvBlockSize
             throw new IllegalArgumentException("maxLogprobs must be in [0, 1024], got " + maxLogprobs);
     }
 
-    /** Auto backend, all cores, 16-token blocks, a 256 MiB float32 CPU pool, up to 20 logprobs, GPU defaults. */
+    /**
+     * The native engine's defaults, {@code sg_engine_default_params()} in {@code streamgate_engine.h}, read once
+     * through JNI (loading the library): the header is their one source. At the time of writing: auto backend, all
+     * cores, 16-token blocks, a pool sized from memory (256 MiB of float32 on the CPU, 90% of the free memory on a
+     * GPU), up to 20 logprobs, device 0, 8192-token work buffers, graphs up to 256 sequences, programmatic launches.
+     */
     public static EngineOptions defaults() {
-        return new EngineOptions(ComputeBackend.AUTO, 0, 16, 0, 256L << 20, KvCacheDtype.F32, 20, Gpu.defaults());
+        return NativeDefaults.OPTIONS;
+    }
+
+    /** Reads the native defaults on first use, so that merely naming this record loads no library. */
+    private static final class NativeDefaults {
+        static final EngineOptions OPTIONS = NativeStructs.defaultEngineOptions();
     }
 
     public EngineOptions withBackend(ComputeBackend value) {

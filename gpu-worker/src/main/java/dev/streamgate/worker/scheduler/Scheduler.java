@@ -44,6 +44,11 @@ public final class Scheduler {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final int[] NO_TOKENS = new int[0];
     private static final float[] NO_LOGPROBS = new float[0];
+    /**
+     * What a client is told when the engine fails: the exception (which may name files, devices or native state)
+     * goes to the log with the request ids, never into a response.
+     */
+    static final String ENGINE_FAILED = "The inference engine failed while generating this response.";
 
     private final InferenceEngine engine;
     private final KvBlockPool pool;
@@ -152,10 +157,11 @@ public final class Scheduler {
         try {
             outputs = engine.step(batch);
         } catch (RuntimeException e) {
-            log.error("engine step failed; failing the {} sequences of the batch", plan.size(), e);
+            log.error("engine step failed; failing the sequences of the batch, requests {}",
+                    plan.stream().map(s -> s.sequence.id()).toList(), e);
             for (Scheduled s : plan) {
                 drop(s.sequence);
-                notifyError(s.sequence, "inference engine failed: " + e.getMessage());
+                notifyError(s.sequence, ENGINE_FAILED);
             }
             publishGauges();
             return true;

@@ -8,7 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Pieces of OpenAI's JSON the worker writes itself: error bodies with a param, usage, legacy logprobs. */
+/** Pieces of OpenAI's response JSON the worker writes itself: usage, legacy logprobs (errors: OpenAiErrorJson). */
 final class OpenAiJson {
     static final JsonMapper MAPPER = JsonMapper.shared();
 
@@ -29,17 +29,6 @@ final class OpenAiJson {
         node.put("completion_tokens", usage.completionTokens());
         node.put("total_tokens", usage.totalTokens());
         return node;
-    }
-
-    /** OpenAI's error object: {@code {"error":{"message","type","param","code"}}}. */
-    static ObjectNode error(String message, String type, String param, String code) {
-        ObjectNode body = object();
-        ObjectNode error = body.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.put("param", param);
-        error.put("code", code);
-        return body;
     }
 
     /** The legacy completions {@code logprobs} object. */

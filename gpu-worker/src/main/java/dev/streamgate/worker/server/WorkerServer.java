@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
 import dev.streamgate.streaming.openai.ChatRequestParser;
 import dev.streamgate.streaming.openai.InvalidRequestException;
+import dev.streamgate.streaming.openai.RequestBodies;
 import dev.streamgate.streaming.sse.Heartbeats;
 import dev.streamgate.streaming.sse.SseFrames;
 import dev.streamgate.worker.CompletionRequest;
@@ -32,8 +33,6 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -101,6 +100,7 @@ public final class WorkerServer implements AutoCloseable {
     }
 
     private Publisher<Void> chat(HttpServerRequest request, HttpServerResponse response) {
+        RequestContext context = context(request, response);
         return body(request).flatMap(body -> {
             WorkerRuntime worker = requireRuntime();
             ChatCompletionRequest chat = CHAT_REQUESTS.parse(body);
@@ -116,13 +116,14 @@ public final class WorkerServer implements AutoCloseable {
             }
             ChatResponses encoder = new ChatResponses(id, created, worker.modelName(), false, logprobs);
             return whole(response, events, encoder::complete);
-        }).onErrorResume(e -> error(response, e));
+        }).onErrorResume(e -> error(response, e, context));
     }
 
     private Publisher<Void> completions(HttpServerRequest request, HttpServerResponse response) {
+        RequestContext context = context(request, response);
         return body(request).flatMap(body -> {
             WorkerRuntime worker = requireRuntime();
-            CompletionRequest completion = CompletionRequest.read(body);
+            CompletionRequest completion = CompletionRequest.read(RequestBodies.readObject(body));
             PreparedRequest prepared = worker.prepareCompletion(completion);
             CompletionResponses encoder = new CompletionResponses("cmpl-" + nextId(),
                     clock.instant().getEpochSecond(), worker.modelName(), completion.includeUsage());
@@ -131,10 +132,11 @@ public final class WorkerServer implements AutoCloseable {
                 return sse(response, events.concatMapIterable(encoder::frames));
             }
             return whole(response, events, encoder::complete);
-        }).onErrorResume(e -> error(response, e));
+        }).onErrorResume(e -> error(response, e, context));
     }
 
     private Publisher<Void> models(HttpServerRequest request, HttpServerResponse response) {
+        RequestContext context = context(request, response);
         return Mono.fromCallable(() -> {
             WorkerRuntime worker = requireRuntime();
             ObjectNode body = OpenAiJson.object();
@@ -146,7 +148,8 @@ public final class WorkerServer implements AutoCloseable {
             model.put("owned_by", "streamgate");
             model.put("max_model_len", worker.contextLength());
             return OpenAiJson.json(body);
-        }).flatMap(json -> send(response, HttpResponseStatus.OK, JSON, json)).onErrorResume(e -> error(response, e));
+        }).flatMap(json -> send(response, HttpResponseStatus.OK, JSON, json))
+                .onErrorResume(e -> error(response, e, context));
     }
 
     private Publisher<Void> health(HttpServerRequest request, HttpServerResponse response) {
@@ -168,26 +171,23 @@ public final class WorkerServer implements AutoCloseable {
                         text));
     }
 
-    private Mono<ObjectNode> body(HttpServerRequest request) {
+    /** The body's bytes; the JSON readers of the streaming module parse them, as they do for the gateway. */
+    private static Mono<byte[]> body(HttpServerRequest request) {
         String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
                 && Long.parseLong(length) > MAX_BODY_BYTES) {
             return Mono.error(new InvalidRequestException(null, "request_too_large",
                     "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
         }
-        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").map(text -> {
-            JsonNode node;
-            try {
-                node = OpenAiJson.MAPPER.readTree(text);
-            } catch (JacksonException e) {
-                throw new InvalidRequestException(null, "invalid_json", "the body is not valid JSON: "
-                        + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw new InvalidRequestException(null, "invalid_json", "the body must be a JSON object");
-            }
-            return (ObjectNode) node;
-        });
+        return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]);
+    }
+
+    /** The request's id and trace context, echoed in the response headers before anything else is sent. */
+    private RequestContext context(HttpServerRequest request, HttpServerResponse response) {
+        RequestContext context = RequestContext.of(request.requestHeaders(), this::nextLong);
+        response.header(RequestContext.REQUEST_ID_HEADER, context.requestId())
+                .header(RequestContext.TRACEPARENT_HEADER, context.traceparent());
+        return context;
     }
 
     /**
@@ -216,47 +216,32 @@ public final class WorkerServer implements AutoCloseable {
                 .sendString(Mono.just(body), StandardCharsets.UTF_8).then();
     }
 
-    private static Mono<Void> error(HttpServerResponse response, Throwable error) {
+    private static Mono<Void> error(HttpServerResponse response, Throwable error, RequestContext context) {
         if (response.hasSentHeaders()) {
-            log.warn("response failed after it started", error);
+            log.warn("response of request {} (trace {}) failed after it started", context.requestId(),
+                    context.traceId(), error);
             return Mono.error(error);
         }
-        return switch (error) {
-            case InvalidRequestException invalid -> send(response, HttpResponseStatus.BAD_REQUEST, JSON,
-                    OpenAiJson.json(OpenAiJson.error(invalid.getMessage(), "invalid_request_error", invalid.param(),
-                            invalid.code())));
-            case ModelNotLoadedException notLoaded -> send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
-                    OpenAiJson.json(OpenAiJson.error(notLoaded.getMessage(), "server_error", null,
-                            "model_not_ready")));
-            default -> {
-                log.error("request failed", error);
-                yield send(response, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
-                        OpenAiJson.json(OpenAiJson.error("internal error: " + error.getMessage(), "server_error",
-                                null, "internal_error")));
-            }
-        };
+        JsonBody body = ErrorResponses.of(error, context);
+        return response.status(body.status()).header(HttpHeaderNames.CONTENT_TYPE, JSON)
+                .sendByteArray(Mono.just(body.json())).then();
     }
 
     private WorkerRuntime requireRuntime() {
         WorkerRuntime worker = runtime.get();
         if (worker == null || !worker.ready()) {
-            throw new ModelNotLoadedException();
+            throw new ErrorResponses.ModelNotLoadedException();
         }
         return worker;
     }
 
     private String nextId() {
-        long value;
-        synchronized (ids) {
-            value = ids.nextLong();
-        }
-        return HexFormat.of().toHexDigits(value);
+        return HexFormat.of().toHexDigits(nextLong());
     }
 
-    /** The model is still loading, or the worker is shutting down. */
-    private static final class ModelNotLoadedException extends RuntimeException {
-        ModelNotLoadedException() {
-            super("the model is not loaded yet", null, false, false);
+    private long nextLong() {
+        synchronized (ids) {
+            return ids.nextLong();
         }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -240,6 +241,30 @@ class WorkerServerIT {
         assertThat(error.path("type").stringValue()).isEqualTo("invalid_request_error");
         assertThat(error.path("param").stringValue()).isEqualTo(param);
         assertThat(error.path("message").stringValue()).isNotBlank();
+    }
+
+    @Test
+    void anIncomingTraceparentKeepsItsTraceIdAndTheRequestIdIsEchoed() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Reply reply = client.post("/v1/chat/completions", """
+                {"model": "llama-gqa-f32", "max_tokens": 2, "messages": [{"role": "user", "content": "Hi"}]}
+                """, Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01", "X-Request-Id", "req-42"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("X-Request-Id")).isEqualTo("req-42");
+        assertThat(reply.header("traceparent")).matches("00-" + traceId + "-[0-9a-f]{16}-01")
+                .doesNotContain("00f067aa0ba902b7");
+    }
+
+    @Test
+    void aRequestWithoutTraceContextStartsANewTrace() {
+        Reply reply = client.post("/v1/completions", "{\"model\": \"llama-gqa-f32\", \"prompt\": \"Hi\", "
+                + "\"max_tokens\": 1}", Map.of("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .doesNotStartWith("00-00000000000000000000000000000000");
+        assertThat(reply.header("X-Request-Id")).matches("[0-9a-f]{32}");
     }
 
     @Test

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -30,10 +32,17 @@ public final class WorkerHttp {
     }
 
     public Reply post(String path, String body) {
-        return client.post().uri(path).send(ByteBufFlux.fromString(Mono.just(body)))
+        return post(path, body, Map.of());
+    }
+
+    /** A POST with extra request headers. */
+    public Reply post(String path, String body, Map<String, String> headers) {
+        return client.headers(h -> headers.forEach(h::set)).post().uri(path)
+                .send(ByteBufFlux.fromString(Mono.just(body)))
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .map(text -> new Reply(response.status().code(),
-                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text)))
+                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text,
+                                response.responseHeaders().copy())))
                 .block(TIMEOUT);
     }
 
@@ -41,12 +50,17 @@ public final class WorkerHttp {
         return client.get().uri(path)
                 .responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .map(text -> new Reply(response.status().code(),
-                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text)))
+                                response.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), text,
+                                response.responseHeaders().copy())))
                 .block(TIMEOUT);
     }
 
     /** A whole response. */
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, HttpHeaders headers) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+
         public JsonNode json() {
             return JsonMapper.shared().readTree(body);
         }

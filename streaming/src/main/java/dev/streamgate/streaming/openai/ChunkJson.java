@@ -148,16 +148,8 @@ final class ChunkJson {
         g.writeEndObject();
     }
 
-    /** {@code {"error":{"message","type","param":null,"code"}}}. */
+    /** {@code {"error":{"message","type","param":null,"code"}}}: OpenAI's error object, never naming a param. */
     static void error(JsonGenerator g, StreamError error) {
-        g.writeStartObject();
-        g.writeName("error");
-        g.writeStartObject();
-        g.writeStringProperty("message", error.message() == null ? "" : WellFormedText.of(error.message()));
-        g.writeStringProperty("type", error.type() == null ? null : WellFormedText.of(error.type()));
-        g.writeNullProperty("param");
-        g.writeStringProperty("code", error.code() == null ? null : WellFormedText.of(error.code()));
-        g.writeEndObject();
-        g.writeEndObject();
+        OpenAiErrorJson.write(g, error.message(), error.type(), null, error.code());
     }
 }

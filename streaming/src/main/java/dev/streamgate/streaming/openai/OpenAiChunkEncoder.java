@@ -111,11 +111,7 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
 
     /** The in-stream error payload, for an error outside an encoder's stream (same JSON as the error chunk). */
     public static byte[] encodeError(StreamError error) {
-        var sink = new ByteSink(256);
-        try (JsonGenerator g = StreamingJson.MAPPER.createGenerator(sink)) {
-            ChunkJson.error(g, error);
-        }
-        return sink.toByteArray();
+        return OpenAiErrorJson.toBytes(error);
     }
 
     private void encodeEvent(StreamEvent event, ChunkSink sink) {

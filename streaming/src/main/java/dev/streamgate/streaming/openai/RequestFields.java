@@ -3,24 +3,25 @@ package dev.streamgate.streaming.openai;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Typed reads of request fields that fail with OpenAI's error codes and wording ({@code invalid_type},
+ * Typed reads of request fields, for every reader of OpenAI request bodies (the chat parser here, the worker's
+ * completions and sampling extensions), that fail with OpenAI's error codes and wording ({@code invalid_type},
  * {@code invalid_value}, {@code missing_required_parameter}). A JSON {@code null} counts as absent, as it does for
  * OpenAI's optional parameters. Param names are only built on the error path.
  */
-final class RequestFields {
-    static final String INVALID_TYPE = "invalid_type";
-    static final String INVALID_VALUE = "invalid_value";
-    static final String MISSING = "missing_required_parameter";
-    static final String UNSUPPORTED_VALUE = "unsupported_value";
+public final class RequestFields {
+    public static final String INVALID_TYPE = "invalid_type";
+    public static final String INVALID_VALUE = "invalid_value";
+    public static final String MISSING = "missing_required_parameter";
+    public static final String UNSUPPORTED_VALUE = "unsupported_value";
 
     private RequestFields() {
     }
 
-    static boolean absent(JsonNode node) {
+    public static boolean absent(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    static String describe(JsonNode node) {
+    public static String describe(JsonNode node) {
         if (absent(node)) {
             return "null";
         }
@@ -34,22 +35,22 @@ final class RequestFields {
         };
     }
 
-    static InvalidRequestException invalidType(String param, String expected, JsonNode actual) {
+    public static InvalidRequestException invalidType(String param, String expected, JsonNode actual) {
         return new InvalidRequestException(param, INVALID_TYPE,
                 "Invalid type for '" + param + "': expected " + expected + ", but got " + describe(actual)
                         + " instead.");
     }
 
-    static InvalidRequestException invalidValue(String param, String message) {
+    public static InvalidRequestException invalidValue(String param, String message) {
         return new InvalidRequestException(param, INVALID_VALUE, "Invalid '" + param + "': " + message);
     }
 
-    static InvalidRequestException missing(String param) {
+    public static InvalidRequestException missing(String param) {
         return new InvalidRequestException(param, MISSING, "Missing required parameter: '" + param + "'.");
     }
 
     /** A required string (absent or null is missing). */
-    static String requiredString(JsonNode node, String param) {
+    public static String requiredString(JsonNode node, String param) {
         if (absent(node)) {
             throw missing(param);
         }
@@ -59,7 +60,7 @@ final class RequestFields {
         return node.stringValue();
     }
 
-    static String optionalString(JsonNode node, String param) {
+    public static String optionalString(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -69,7 +70,7 @@ final class RequestFields {
         return node.stringValue();
     }
 
-    static Boolean optionalBoolean(JsonNode node, String param) {
+    public static Boolean optionalBoolean(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -79,7 +80,7 @@ final class RequestFields {
         return node.booleanValue();
     }
 
-    static Long optionalLong(JsonNode node, String param) {
+    public static Long optionalLong(JsonNode node, String param) {
         if (absent(node)) {
             return null;
         }
@@ -93,7 +94,7 @@ final class RequestFields {
     }
 
     /** An integer in [min, Integer.MAX_VALUE]. */
-    static Integer optionalInt(JsonNode node, String param, int min) {
+    public static Integer optionalInt(JsonNode node, String param, int min) {
         if (absent(node)) {
             return null;
         }
@@ -108,7 +109,7 @@ final class RequestFields {
     }
 
     /** A number in [min, max], or (min, max] when {@code minExclusive}. */
-    static Double optionalNumber(JsonNode node, String param, double min, boolean minExclusive, double max) {
+    public static Double optionalNumber(JsonNode node, String param, double min, boolean minExclusive, double max) {
         if (absent(node)) {
             return null;
         }

@@ -14,6 +14,9 @@ public final class NativeBridge {
 
     public static native String lastError();
 
+    /** Writes {@code sg_engine_default_params()} into a direct buffer; the bytes written, or -1 if it is too small. */
+    public static native int defaultParams(ByteBuffer out);
+
     /**
      * {@code config} and {@code params} are direct buffers holding {@code sg_model_config} and
      * {@code sg_engine_params}; the tensor arrays are parallel, with {@code SG_MAX_DIMS} (4) shape slots per

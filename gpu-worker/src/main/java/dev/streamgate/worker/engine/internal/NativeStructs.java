@@ -68,4 +68,40 @@ public final class NativeStructs {
         b.putInt(gpu.programmaticLaunch() ? 1 : 0);
         return b.flip();
     }
+
+    /**
+     * The engine's own defaults ({@code sg_engine_default_params()}), read through JNI so that the Java defaults
+     * are never a hand-kept copy that drifts from the header's.
+     */
+    public static EngineOptions defaultEngineOptions() {
+        NativeLibrary.load();
+        ByteBuffer b = ByteBuffer.allocateDirect(ENGINE_PARAMS_FIELDS * 4).order(ByteOrder.nativeOrder());
+        int written = NativeBridge.defaultParams(b);
+        if (written != ENGINE_PARAMS_FIELDS * 4) {
+            throw new IllegalStateException("sg_engine_params is " + written + " bytes in the native library, "
+                    + ENGINE_PARAMS_FIELDS * 4 + " here: the library and the Java classes come from different builds");
+        }
+        EngineOptions.ComputeBackend backend = switch (b.getInt()) {
+            case BACKEND_AUTO -> EngineOptions.ComputeBackend.AUTO;
+            case BACKEND_CPU -> EngineOptions.ComputeBackend.CPU;
+            case BACKEND_CPU_SCALAR -> EngineOptions.ComputeBackend.CPU_SCALAR;
+            case BACKEND_CUDA -> EngineOptions.ComputeBackend.CUDA;
+            default -> throw new IllegalStateException("unknown default backend");
+        };
+        int threads = b.getInt();
+        int kvBlockSize = b.getInt();
+        int kvBlocks = b.getInt();
+        EngineOptions.KvCacheDtype kvDtype = b.getInt() == SafetensorsHeader.F32 ? EngineOptions.KvCacheDtype.F32
+                : EngineOptions.KvCacheDtype.BF16;
+        int maxLogprobs = b.getInt();
+        long kvCacheBytes = (long) b.getInt() << 20;
+        // The float's shortest decimal (0.9f reads as 0.9, not 0.8999999761581421), which writes back as the same float.
+        double kvMemoryFraction = Double.parseDouble(Float.toString(b.getFloat()));
+        int maxBatchTokens = b.getInt();
+        int graphMaxBatch = b.getInt();
+        int device = b.getInt();
+        boolean programmaticLaunch = b.getInt() != 0;
+        return new EngineOptions(backend, threads, kvBlockSize, kvBlocks, kvCacheBytes, kvDtype, maxLogprobs,
+                new EngineOptions.Gpu(device, kvMemoryFraction, maxBatchTokens, graphMaxBatch, programmaticLaunch));
+    }
 }
