@@ -6,10 +6,12 @@ import dev.streamgate.gateway.error.ErrorBodies;
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.http.codec.CodecCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.reactive.function.server.RouterFunction;
 import reactor.netty.NettyPipeline;
 
 /** The HTTP rules every route shares. */
@@ -52,5 +54,11 @@ class WebConfiguration {
     @Bean
     RequestIdFilter requestIdFilter(RequestIds ids) {
         return new RequestIdFilter(ids);
+    }
+
+    /** Lazy: the route table is read from the router functions on first use, once every one of them exists. */
+    @Bean
+    UnmatchedRouteFilter unmatchedRouteFilter(ObjectProvider<RouterFunction<?>> routerFunctions) {
+        return new UnmatchedRouteFilter(routerFunctions);
     }
 }
