@@ -33,37 +33,54 @@ final class ChunkReader {
 
     static Chunk read(String json) {
         try (JsonParser parser = StreamingJson.MAPPER.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedResponseException("chunk is not a JSON object");
-            }
-            Choice first = null;
-            JsonNode usage = null;
-            boolean error = false;
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (name) {
-                    case "choices" -> first = value == JsonToken.VALUE_NULL ? null : choices(parser);
-                    case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
-                    case "error" -> {
-                        error |= value != JsonToken.VALUE_NULL;
-                        parser.skipChildren();
-                    }
-                    case "object" -> error |= value == JsonToken.VALUE_STRING && parser.getString().equals("error");
-                    default -> parser.skipChildren();
-                }
-            }
-            if (parser.nextToken() != null) {
-                throw new MalformedResponseException("upstream sent malformed JSON: trailing content after a chunk");
-            }
-            if (error) {
-                return Chunk.ERROR;
-            }
-            return first == null ? new Chunk(null, null, List.of(), null, usage)
-                    : new Chunk(first.content, first.refusal, first.toolCalls, first.finishReason, usage);
+            return read(parser);
         } catch (JacksonException e) {
-            throw new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
+            throw malformed(e);
         }
+    }
+
+    /** Reads a chunk from its UTF-8 bytes, as they came off the network: no text is decoded or copied first. */
+    static Chunk read(byte[] utf8Json) {
+        try (JsonParser parser = StreamingJson.MAPPER.createParser(utf8Json)) {
+            return read(parser);
+        } catch (JacksonException e) {
+            throw malformed(e);
+        }
+    }
+
+    private static MalformedResponseException malformed(JacksonException e) {
+        return new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
+    }
+
+    private static Chunk read(JsonParser parser) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedResponseException("chunk is not a JSON object");
+        }
+        Choice first = null;
+        JsonNode usage = null;
+        boolean error = false;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "choices" -> first = value == JsonToken.VALUE_NULL ? null : choices(parser);
+                case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
+                case "error" -> {
+                    error |= value != JsonToken.VALUE_NULL;
+                    parser.skipChildren();
+                }
+                case "object" -> error |= value == JsonToken.VALUE_STRING && parser.getString().equals("error");
+                default -> parser.skipChildren();
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw new MalformedResponseException("upstream sent malformed JSON: trailing content after a chunk");
+        }
+        if (error) {
+            return Chunk.ERROR;
+        }
+        return first == null ? new Chunk(null, null, List.of(), null, usage)
+                : new Chunk(first.content, first.refusal, first.toolCalls, first.finishReason, usage);
     }
 
     /** The first choice with index 0 or none; the parser is on the array's start and ends on its end. */

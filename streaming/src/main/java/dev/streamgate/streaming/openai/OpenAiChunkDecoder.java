@@ -52,7 +52,19 @@ public final class OpenAiChunkDecoder {
      */
     public List<StreamEvent> decode(SseEvent event) {
         if (!ERROR_EVENT.equals(event.event())) {
-            return decode(event.data());
+            if (event.dataEquals(DONE)) {
+                return complete();
+            }
+            requireOpen();
+            ChunkReader.Chunk chunk;
+            try {
+                chunk = ChunkReader.read(event.utf8Data());
+            } catch (MalformedResponseException e) {
+                // Malformed UTF-8 is not the upstream's last word: read as text it becomes U+FFFD, as the SSE
+                // specification decodes a stream, and only JSON that is malformed as text fails the stream.
+                return decode(event.data());
+            }
+            return chunk == ChunkReader.Chunk.ERROR ? decode(parse(event.data())) : accept(chunk);
         }
         requireOpen();
         JsonNode data = parse(event.data());
@@ -68,9 +80,11 @@ public final class OpenAiChunkDecoder {
         }
         requireOpen();
         ChunkReader.Chunk chunk = ChunkReader.read(data);
-        if (chunk == ChunkReader.Chunk.ERROR) {
-            return decode(parse(data));
-        }
+        return chunk == ChunkReader.Chunk.ERROR ? decode(parse(data)) : accept(chunk);
+    }
+
+    /** A chunk's text and tool-call deltas now; its finish reason and usage held for {@link #complete()}. */
+    private List<StreamEvent> accept(ChunkReader.Chunk chunk) {
         var events = new ArrayList<StreamEvent>(1);
         text(chunk.content(), events);
         text(chunk.refusal(), events);

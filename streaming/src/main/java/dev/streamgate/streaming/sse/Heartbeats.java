@@ -11,6 +11,7 @@ import reactor.core.scheduler.Scheduler;
 
 /** Keeps a quiet stream visibly alive: proxies and clients drop connections that say nothing for too long. */
 public final class Heartbeats {
+    private static final int PREFETCH = 8;
     private Heartbeats() {
     }
 
@@ -29,6 +30,7 @@ public final class Heartbeats {
             throw new IllegalArgumentException("interval must be positive");
         }
         long intervalNanos = interval.toNanos();
+        // A small prefetch: the default sizes the shared queue for 256 elements, allocated for every stream.
         return source.publish(shared -> {
             // One timer per stream, not one per element: an element only records when it passed (the hot path is
             // a clock read and a store); the timer sleeps until the silence could be complete, and on waking either
@@ -51,6 +53,6 @@ public final class Heartbeats {
                     // element branch delivers the error, and a second copy would only be dropped (and logged).
                     .takeUntilOther(shared.ignoreElements().onErrorComplete());
             return Flux.merge(1, elements, beats);
-        });
+        }, PREFETCH);
     }
 }

@@ -192,8 +192,8 @@ public final class SseEventParser {
             return events;
         }
         // The data buffer ends in the LF appended after its last line, which is not part of the data.
-        var event = new SseEvent(eventType == null ? SseEvent.DEFAULT_EVENT : eventType,
-                utf8(data, 0, dataLength - 1), lastEventId);
+        var event = SseEvent.ofUtf8(eventType == null ? SseEvent.DEFAULT_EVENT : eventType,
+                Arrays.copyOf(data, dataLength - 1), lastEventId);
         dataLength = 0;
         eventType = null;
         if (data.length > RETAINED_BUFFER) {

@@ -3,10 +3,13 @@ package dev.streamgate.streaming.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.streamgate.streaming.StreamEvent;
+import dev.streamgate.streaming.sse.SseEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +37,21 @@ class ChunkReaderTest {
     })
     void decodesAsTheTreeReaderDoes(String chunk) {
         assertThat(streamed(chunk)).isEqualTo(tree(chunk));
+        assertThat(fromBytes(chunk)).isEqualTo(tree(chunk));
+    }
+
+    @Test
+    void malformedUtf8InAChunkIsReadAsTheReplacementCharacter() {
+        byte[] prefix = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a".getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = "b\"}}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] chunk = new byte[prefix.length + 1 + suffix.length];
+        System.arraycopy(prefix, 0, chunk, 0, prefix.length);
+        chunk[prefix.length] = (byte) 0xff;  // never valid in UTF-8
+        System.arraycopy(suffix, 0, chunk, prefix.length + 1, suffix.length);
+
+        var decoder = new OpenAiChunkDecoder();
+        assertThat(decoder.decode(SseEvent.ofUtf8(SseEvent.DEFAULT_EVENT, chunk, null)))
+                .containsExactly(new StreamEvent.TextDelta("a\ufffdb"));
     }
 
     @ParameterizedTest
@@ -51,6 +69,7 @@ class ChunkReaderTest {
     void refusesWhatTheTreeReaderRefuses(String chunk) {
         assertThatThrownBy(() -> tree(chunk)).isInstanceOf(MalformedResponseException.class);
         assertThatThrownBy(() -> streamed(chunk)).isInstanceOf(MalformedResponseException.class);
+        assertThatThrownBy(() -> fromBytes(chunk)).isInstanceOf(MalformedResponseException.class);
     }
 
     @ParameterizedTest
@@ -62,6 +81,7 @@ class ChunkReaderTest {
     void errorsEndTheStreamAsTheTreeReaderDecidesThem(String chunk) {
         List<StreamEvent> events = streamed(chunk);
         assertThat(events).isEqualTo(tree(chunk));
+        assertThat(fromBytes(chunk)).isEqualTo(events);
         assertThat(events.getLast()).isInstanceOf(StreamEvent.StreamError.class);
     }
 
@@ -69,6 +89,15 @@ class ChunkReaderTest {
     private static List<StreamEvent> streamed(String chunk) {
         var decoder = new OpenAiChunkDecoder();
         List<StreamEvent> events = new ArrayList<>(decoder.decode(chunk));
+        events.addAll(decoder.complete());
+        return events;
+    }
+
+    /** The same, from the event's UTF-8 bytes as the SSE parser hands them over. */
+    private static List<StreamEvent> fromBytes(String chunk) {
+        var decoder = new OpenAiChunkDecoder();
+        List<StreamEvent> events = new ArrayList<>(decoder.decode(
+                SseEvent.ofUtf8(SseEvent.DEFAULT_EVENT, chunk.getBytes(StandardCharsets.UTF_8), null)));
         events.addAll(decoder.complete());
         return events;
     }
