@@ -9,9 +9,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Answers a non-streaming request with one {@code chat.completion} JSON. Upstreams are always called in
- * streaming mode (first-token timeouts and cancellation work the same), and the events are assembled here.
- * Nothing has been sent when the stream fails, so any failure, even after some tokens, is a proper HTTP error.
+ * Answers a non-streaming request with one {@code chat.completion} JSON, assembled from the adapter's events (an
+ * OpenAI-compatible upstream is asked for one answer and its events are that answer's; the in-process worker
+ * streams). Nothing has been sent when the events fail, so any failure, even after some tokens, is a proper HTTP
+ * error.
  */
 @Component
 class JsonResponder {

@@ -139,8 +139,8 @@ class ChatCompletionsIT {
                 .returnResult();
         String requestId = response.getResponseHeaders().getFirst("x-request-id");
         assertThat(requestId).startsWith("chatcmpl-");
-        // The upstream is always called streaming, with the deployment's model name and the request id.
-        assertThat(UPSTREAM.lastRequest().bodyText()).contains("\"stream\":true");
+        // A single-response request is sent upstream as one (no chunk per token to decode), with the request id.
+        assertThat(UPSTREAM.lastRequest().bodyText()).contains("\"stream\":false").doesNotContain("stream_options");
         assertThat(UPSTREAM.lastRequest().header("x-request-id")).isEqualTo(requestId);
 
         Map<String, Object> row = awaitUsage(requestId);

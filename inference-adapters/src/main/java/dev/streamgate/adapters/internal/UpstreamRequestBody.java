@@ -10,10 +10,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON body sent to an OpenAI-compatible upstream: the caller's body as received, so that fields the gateway
- * does not interpret reach the upstream unchanged, with {@code model} set to the deployment's upstream model and
- * {@code stream} forced on (first-token timing and cancellation need a stream even when the client asked for a
- * single response; the gateway aggregates). The copy is shallow: nested nodes are shared with the request, never
- * modified.
+ * does not interpret reach the upstream unchanged, with {@code model} set to the deployment's upstream model. A
+ * streaming request is streamed with usage asked for; a single-response request is sent as one (the upstream
+ * builds the answer once, instead of the gateway decoding a chunk per token and assembling them). The copy is
+ * shallow: nested nodes are shared with the request, never modified.
  */
 public final class UpstreamRequestBody {
     private UpstreamRequestBody() {
@@ -33,8 +33,8 @@ public final class UpstreamRequestBody {
             fillFromTypedFields(chat, body);
         }
         body.put("model", upstreamModel);
-        body.put("stream", true);
-        if (streamUsage) {
+        body.put("stream", chat.stream());
+        if (chat.stream() && streamUsage) {
             ObjectNode options = json.createObjectNode();
             JsonNode callerOptions = body.get("stream_options");
             if (callerOptions != null && callerOptions.isObject()) {
@@ -43,6 +43,7 @@ public final class UpstreamRequestBody {
             options.put("include_usage", true);
             body.set("stream_options", options);
         } else {
+            // OpenAI refuses stream_options on a request that does not stream
             body.remove("stream_options");
         }
         if (chat.maxTokens() != null && !body.has("max_tokens") && !body.has("max_completion_tokens")) {

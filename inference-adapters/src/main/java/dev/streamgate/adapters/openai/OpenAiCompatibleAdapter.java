@@ -28,10 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * llama.cpp server. Each adapter owns one named Reactor Netty connection pool, so that a slow or saturated
  * upstream exhausts only its own connections.
  *
- * <p>The upstream is always asked to stream, even for a client that wants a single response: only a stream
- * gives a time to first token and lets a cancellation stop generation. Timeouts (see
+ * <p>The upstream is asked the way the client asked: a streaming request streams, a single-response request
+ * gets one {@code chat.completion} (decoded whole, far cheaper than a chunk per token). Timeouts (see
  * {@link dev.streamgate.config.UpstreamTimeouts}): connect; first chunk after subscription (which includes
- * waiting for a pooled connection); the longest silence between two chunks; and the whole exchange. A failure
+ * waiting for a pooled connection; for a single response, the whole answer, bounded by the total timeout only);
+ * the longest silence between two chunks; and the whole exchange. Closing the connection, as a client that leaves
+ * does, stops generation either way. A failure
  * before the first event is an {@link dev.streamgate.adapters.spi.UpstreamException} the router may retry; after
  * it, the stream ends with a {@link StreamEvent.StreamError} (status 502, type {@code upstream_error}).
  *

@@ -19,6 +19,7 @@ import dev.streamgate.config.DeploymentConfig;
 import dev.streamgate.config.UpstreamTimeouts;
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.TraceParent;
+import dev.streamgate.streaming.openai.OpenAiChunkDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -52,6 +53,8 @@ final class UpstreamCall {
     private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final long startMillis;
     private final TraceParent trace;
+    /** Whether the upstream was asked to stream; a single-response request gets one JSON answer. */
+    private final boolean streaming;
     private volatile Connection connection;
     private volatile boolean bodyRead;
     private volatile boolean chunkSeen;
@@ -66,6 +69,7 @@ final class UpstreamCall {
         this.clock = clock;
         this.timer = timer;
         this.body = UpstreamRequestBody.build(json, request, deployment.upstreamModel(), streamUsage);
+        this.streaming = request.chat().stream();
         this.startMillis = timer.now(TimeUnit.MILLISECONDS);
         this.trace = request.trace();
     }
@@ -84,7 +88,10 @@ final class UpstreamCall {
         });
     }
 
-    /** Reads the response: batches of events, one per network buffer that completed at least one SSE message. */
+    /**
+     * Reads the response: batches of events, one per network buffer that completed at least one SSE message, or
+     * one batch for a whole {@code chat.completion} (the answer to a request that did not stream).
+     */
     Flux<List<StreamEvent>> read(HttpClientResponse response, Connection connection) {
         this.connection = connection;
         int status = response.status().code();
@@ -93,7 +100,11 @@ final class UpstreamCall {
             return readWhole(connection).flatMapMany(text -> Flux.error(statusError(status, headers, text)));
         }
         String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        if (contentType != null && contentType.startsWith("application/json")) {
+        boolean jsonAnswer = contentType != null && contentType.startsWith("application/json");
+        if (jsonAnswer && !streaming) {
+            return readWholeBytes(connection).map(OpenAiChunkDecoder::decodeCompletion).flux();
+        }
+        if (jsonAnswer) {
             return readWhole(connection).flatMapMany(text -> Flux.error(new UpstreamException(
                     UpstreamException.Kind.PROTOCOL, deployment.id(), status, null, "upstream " + deployment.id()
                     + " answered with JSON instead of an event stream: " + UpstreamErrorBody.message(json, text),
@@ -106,6 +117,12 @@ final class UpstreamCall {
                 .concatMap(this::decode)
                 .takeUntil(UpstreamCall::endsWithReportedError)
                 .concatWith(Mono.fromCallable(this::end));
+    }
+
+    private Mono<byte[]> readWholeBytes(Connection connection) {
+        return connection.inbound().receive().aggregate().asByteArray()
+                .defaultIfEmpty(new byte[0])
+                .doOnSuccess(ignored -> bodyRead = true);
     }
 
     private Mono<String> readWhole(Connection connection) {
@@ -157,8 +174,12 @@ final class UpstreamCall {
                 UpstreamErrorBody.error(json, text), null);
     }
 
+    /**
+     * The first chunk's deadline; for a request that does not stream, the whole answer is its first chunk, and
+     * only the total timeout bounds it (an upstream writes it when it has generated all of it).
+     */
     Mono<Long> firstChunkTimer() {
-        return Mono.delay(min(timeouts.firstToken(), timeouts.total()), timer);
+        return Mono.delay(streaming ? min(timeouts.firstToken(), timeouts.total()) : timeouts.total(), timer);
     }
 
     Mono<Long> nextChunkTimer() {

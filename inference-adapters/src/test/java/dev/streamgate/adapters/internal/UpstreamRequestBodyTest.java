@@ -42,7 +42,7 @@ class UpstreamRequestBodyTest {
                 {"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi","name":"ann"},
                  {"role":"tool","content":"42","tool_call_id":"call_1"}],
                  "temperature":0.5,"top_p":0.9,"stop":["END"],"seed":7,"user":"u1",
-                 "stream_options":{"include_usage":true},"model":"up","stream":true,"max_tokens":12}
+                 "model":"up","stream":false,"max_tokens":12}
                 """).toString());
     }
 

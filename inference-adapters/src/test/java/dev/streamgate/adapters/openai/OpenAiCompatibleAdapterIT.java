@@ -106,9 +106,9 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
     }
 
     @Test
-    void sendsTheCallersBodyWithTheUpstreamModelAndStreamingOn() {
+    void sendsTheCallersBodyWithTheUpstreamModelAndStreamingAsAsked() {
         ChatCompletionRequest chat = TestRequests.chatRequest("gpt-test", List.of(TestRequests.message(
-                dev.streamgate.streaming.openai.ChatMessage.Role.USER, "hi")), 5, false);
+                dev.streamgate.streaming.openai.ChatMessage.Role.USER, "hi")), 5, true);
         chat.raw().putArray("tools").addObject().put("type", "function");
         InferenceRequest request = new InferenceRequest("req-42", "tenant-7", chat);
 
@@ -128,7 +128,23 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
         assertThat(body.path("tools").path(0).path("type").asString()).isEqualTo("function");
         // the caller's parsed request is shared with the rest of the gateway and must stay as it was
         assertThat(chat.raw().path("model").asString()).isEqualTo("gpt-test");
-        assertThat(chat.raw().path("stream").asBoolean()).isFalse();
+        assertThat(chat.raw().has("stream_options")).isFalse();
+    }
+
+    @Test
+    void aSingleResponseRequestIsSentAsOneAndItsAnswerDecodedWhole() {
+        upstream.enqueue(FakeReply.tokens("Hello", " there").usage(7, 2));
+        ChatCompletionRequest chat = TestRequests.chatRequest("gpt-test", List.of(TestRequests.message(
+                dev.streamgate.streaming.openai.ChatMessage.Role.USER, "hi")), 5, false);
+
+        List<StreamEvent> events = collect(adapter.stream(new InferenceRequest("req-43", "tenant-7", chat)));
+
+        JsonNode body = upstream.lastRequest().body();
+        assertThat(body.path("stream").asBoolean(true)).isFalse();
+        assertThat(body.has("stream_options")).as("OpenAI refuses it without stream").isFalse();
+        assertThat(events).containsExactly(new StreamEvent.TextDelta("Hello there"),
+                new StreamEvent.UsageReport(new Usage(7, 2, false)),
+                new StreamEvent.Finish(FinishReason.STOP));
     }
 
     @Test
