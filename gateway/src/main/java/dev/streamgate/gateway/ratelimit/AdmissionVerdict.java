@@ -1,6 +1,7 @@
 package dev.streamgate.gateway.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,11 @@ record AdmissionVerdict(Refusal refusal, Map<String, String> headers, List<Bucke
     }
 
     static AdmissionVerdict decide(List<BucketCheck> buckets, List<SlotCheck> slots, Duration concurrencyRetryAfter) {
+        if (allAdmitted(buckets, slots)) {
+            // the common case, kept free of streams and intermediate lists: it runs for every request
+            return new AdmissionVerdict(null, RateLimitHeaders.of(readings(buckets, Dimension.REQUESTS, false),
+                    readings(buckets, Dimension.TOKENS, false)), List.of(), List.of());
+        }
         List<BucketCheck> refusedBuckets = buckets.stream().filter(check -> !check.probe().isConsumed()).toList();
         List<SlotCheck> refusedSlots = slots.stream().filter(check -> !check.result().acquired()).toList();
         boolean admitted = refusedBuckets.isEmpty() && refusedSlots.isEmpty();
@@ -68,10 +74,29 @@ record AdmissionVerdict(Refusal refusal, Map<String, String> headers, List<Bucke
                 slots.stream().filter(check -> check.result().acquired()).toList());
     }
 
+    private static boolean allAdmitted(List<BucketCheck> buckets, List<SlotCheck> slots) {
+        for (BucketCheck check : buckets) {
+            if (!check.probe().isConsumed()) {
+                return false;
+            }
+        }
+        for (SlotCheck check : slots) {
+            if (!check.result().acquired()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static List<RateLimitHeaders.Reading> readings(List<BucketCheck> buckets, Dimension dimension,
                                                            boolean givenBack) {
-        return buckets.stream().filter(check -> check.dimension() == dimension)
-                .map(check -> check.reading(givenBack)).toList();
+        List<RateLimitHeaders.Reading> readings = new ArrayList<>(2);
+        for (BucketCheck check : buckets) {
+            if (check.dimension() == dimension) {
+                readings.add(check.reading(givenBack));
+            }
+        }
+        return readings;
     }
 
     private static Optional<Refusal> rateRefusal(List<BucketCheck> refused) {

@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.ratelimit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +60,11 @@ final class LimitGrant implements AdmissionGrant {
                 running.dispose();
             }
             long difference = reservedTokens - Math.max(0, usedTokens);
-            return Mono.when(subjects.stream().map(subject -> settle(subject, difference)).toList());
+            List<Mono<Void>> settlements = new ArrayList<>(subjects.size());
+            for (LimitSubject subject : subjects) {
+                settlements.add(settle(subject, difference));
+            }
+            return Mono.when(settlements);
         });
     }
 

@@ -33,9 +33,20 @@ final class RateLimitHeaders {
         }
     }
 
+    /** The first of the tightest readings, as {@code stream().min(TIGHTER)} picks it, without a stream per call. */
+    private static Reading tightest(List<Reading> readings) {
+        Reading tightest = readings.getFirst();
+        for (int i = 1; i < readings.size(); i++) {
+            if (TIGHTER.compare(readings.get(i), tightest) < 0) {
+                tightest = readings.get(i);
+            }
+        }
+        return tightest;
+    }
+
     static Map<String, String> of(List<Reading> requests, List<Reading> tokens) {
-        Reading request = requests.stream().min(TIGHTER).orElseThrow();
-        Reading token = tokens.stream().min(TIGHTER).orElseThrow();
+        Reading request = tightest(requests);
+        Reading token = tightest(tokens);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(LIMIT_REQUESTS, Long.toString(request.limit()));
         headers.put(LIMIT_TOKENS, Long.toString(token.limit()));

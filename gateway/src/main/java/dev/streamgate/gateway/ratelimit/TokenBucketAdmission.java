@@ -2,6 +2,7 @@ package dev.streamgate.gateway.ratelimit;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -186,7 +187,13 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
         }
 
         static <T> List<T> values(List<Attempt<T>> attempts) {
-            return attempts.stream().filter(attempt -> attempt.failure() == null).map(Attempt::value).toList();
+            List<T> values = new ArrayList<>(attempts.size());
+            for (Attempt<T> attempt : attempts) {
+                if (attempt.failure() == null) {
+                    values.add(attempt.value());
+                }
+            }
+            return values;
         }
 
         @SafeVarargs
