@@ -118,7 +118,8 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                         return outbound.send(call.body(outbound.alloc()));
                     })
                     .responseConnection(call::read)
-                    .timeout(call.firstChunkTimer(), ignored -> call.nextChunkTimer(), call.timedOut())
+                    .takeUntilOther(call.expiry())
+                    .concatWith(Flux.defer(call::timedOutIfExpired))
                     // a small prefetch: the default sizes a queue for 256 batches, allocated for every request,
                     // where a response brings a handful
                     .concatMapIterable(batch -> batch, BATCH_PREFETCH)

@@ -58,6 +58,9 @@ final class UpstreamCall {
     private volatile Connection connection;
     private volatile boolean bodyRead;
     private volatile boolean chunkSeen;
+    /** When the call times out unless the upstream shows progress first (see {@link #expiry()}). */
+    private volatile long deadlineMillis;
+    private volatile boolean expired;
     private volatile boolean eventEmitted;
     private volatile boolean terminalEmitted;
 
@@ -71,6 +74,8 @@ final class UpstreamCall {
         this.body = UpstreamRequestBody.build(json, request, deployment.upstreamModel(), streamUsage);
         this.streaming = request.chat().stream();
         this.startMillis = timer.now(TimeUnit.MILLISECONDS);
+        this.deadlineMillis = startMillis + (streaming ? min(timeouts.firstToken(), timeouts.total())
+                : timeouts.total()).toMillis();
         this.trace = request.trace();
     }
 
@@ -146,6 +151,9 @@ final class UpstreamCall {
             failure = e;
         }
         boolean progress = decoder.dataEvents() != before;
+        if (progress) {
+            progressed();
+        }
         if (failure == null) {
             return progress ? Flux.just(batch) : Flux.empty();
         }
@@ -175,21 +183,38 @@ final class UpstreamCall {
     }
 
     /**
-     * The first chunk's deadline; for a request that does not stream, the whole answer is its first chunk, and
-     * only the total timeout bounds it (an upstream writes it when it has generated all of it).
+     * Emits once when the call's deadline passes without progress: the first chunk's (for a request that does not
+     * stream, the whole answer is its first chunk, bounded by the total timeout only), then the next chunk's after
+     * each one, never past the total. One timer per call that re-arms itself when it finds progress, rather than a
+     * timer scheduled and cancelled for every chunk, which cost more than anything else done per chunk.
      */
-    Mono<Long> firstChunkTimer() {
-        return Mono.delay(streaming ? min(timeouts.firstToken(), timeouts.total()) : timeouts.total(), timer);
+    Mono<Long> expiry() {
+        return Mono.defer(() -> {
+                    long wait = deadlineMillis - timer.now(TimeUnit.MILLISECONDS);
+                    if (wait <= 0) {
+                        expired = true;
+                        return Mono.just(0L);
+                    }
+                    return Mono.delay(Duration.ofMillis(wait), timer).then(Mono.<Long>empty());
+                })
+                .repeatWhenEmpty(Integer.MAX_VALUE, rounds -> rounds);
     }
 
-    Mono<Long> nextChunkTimer() {
+    /** The timeout error after {@link #expiry()} fired; nothing otherwise. */
+    Flux<List<StreamEvent>> timedOutIfExpired() {
+        return expired ? timedOut() : Flux.empty();
+    }
+
+    /** Any message from the upstream (an empty batch too) is progress: the next chunk's deadline starts now. */
+    private void progressed() {
         chunkSeen = true;
-        Duration remaining = timeouts.total().minusMillis(timer.now(TimeUnit.MILLISECONDS) - startMillis);
-        return Mono.delay(min(timeouts.betweenChunks(), remaining.isNegative() ? Duration.ZERO : remaining), timer);
+        long now = timer.now(TimeUnit.MILLISECONDS);
+        deadlineMillis = Math.min(now + timeouts.betweenChunks().toMillis(),
+                startMillis + timeouts.total().toMillis());
     }
 
-    /** The error a fired timer stands for; which timer it was is worked out when it fires. */
-    Flux<List<StreamEvent>> timedOut() {
+    /** The error the expired deadline stands for; which one it was is worked out when it fires. */
+    private Flux<List<StreamEvent>> timedOut() {
         return Flux.defer(() -> {
             long elapsed = timer.now(TimeUnit.MILLISECONDS) - startMillis;
             String what;
