@@ -39,11 +39,11 @@ class MeteredEvents {
         RequestMeter meter = call.meter();
         String model = call.chat().model();
         return call.routed().events()
-                // prefetch 1: the events come one by one from a buffering source, and the default prefetch
-                // allocated a queue for 256 of them on every request
+                // a prefetch of 32: enough that requests upstream are batched, where the default sized a queue for
+                // 256 events on every request
                 .concatMapIterable(event -> event instanceof StreamEvent.Finish && !meter.hasReportedUsage()
                         ? java.util.List.of(new StreamEvent.UsageReport(meter.estimatedUsage()), event)
-                        : java.util.List.of(event), 1)
+                        : java.util.List.of(event), 32)
                 .concatWith(Mono.fromSupplier(() -> INCOMPLETE).filter(incomplete -> !meter.ended()))
                 .doOnSubscribe(s -> metrics.streamOpened())
                 .doOnNext(event -> {

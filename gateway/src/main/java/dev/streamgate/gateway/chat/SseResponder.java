@@ -48,7 +48,7 @@ class SseResponder {
                         failed.set(true);
                     }
                     return frames(encoder, event);
-                }, 1)  // events arrive one by one; the default prefetch allocated a 256-slot queue per stream
+                }, 32)  // batched requests upstream; the default prefetch allocated a 256-slot queue per stream
                 .concatWith(Mono.fromSupplier(SseFrames::done).filter(done -> !failed.get()));
         AtomicBoolean started = new AtomicBoolean();
         Flux<byte[]> body = Heartbeats.withHeartbeats(frames, properties.heartbeatInterval(), SseFrames::keepAlive,
