@@ -1,62 +1,21 @@
 package dev.streamgate.gateway;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.streamgate.config.testsupport.ModuleRules;
 
 /**
- * The dependency rules of this module's production classes, checked on every build (ARCHITECTURE.md describes the
- * modules).
+ * The dependency rules of this module's production classes, checked on every build (see {@link ModuleRules} and
+ * ARCHITECTURE.md).
  */
 @AnalyzeClasses(packages = "dev.streamgate.gateway", importOptions = {ImportOption.DoNotIncludeTests.class,
         ImportOption.DoNotIncludeJars.class})
 class GatewayArchitectureTest {
-
-    /** Another module's {@code internal} packages are its implementation, free to change without notice. */
     @ArchTest
-    static final ArchRule noOtherModulesInternals = noClasses()
-            .should().dependOnClassesThat(resideInAPackage("dev.streamgate..internal..")
-                    .and(not(resideInAPackage("dev.streamgate.gateway.."))))
-            .because("internal packages are not part of a module's API");
+    static final ArchRule noOtherModulesInternals = ModuleRules.noOtherModulesInternals("gateway");
 
-    /**
-     * The module's top-level packages form layers (a package and its sub-packages count as one): a cycle would make
-     * them one package in all but name.
-     */
     @ArchTest
-    static final ArchRule packagesAreFreeOfCycles = slices().assignedFrom(packagesUnder("dev.streamgate.gateway"))
-            .should().beFreeOfCycles();
-
-    /** One slice per top-level package under {@code root}, with its sub-packages; the root package is one too. */
-    private static SliceAssignment packagesUnder(String root) {
-        return new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                String name = javaClass.getPackageName();
-                if (name.equals(root)) {
-                    return SliceIdentifier.of("(root)");
-                }
-                if (!name.startsWith(root + ".")) {
-                    return SliceIdentifier.ignore();
-                }
-                String below = name.substring(root.length() + 1);
-                int dot = below.indexOf('.');
-                return SliceIdentifier.of(dot < 0 ? below : below.substring(0, dot));
-            }
-
-            @Override
-            public String getDescription() {
-                return "packages under " + root;
-            }
-        };
-    }
+    static final ArchRule packagesAreFreeOfCycles = ModuleRules.packagesFreeOfCycles("gateway");
 }
