@@ -1,5 +1,6 @@
 package dev.streamgate.adapters.openai;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import dev.streamgate.config.DeploymentConfig;
 import dev.streamgate.config.UpstreamTimeouts;
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.TraceParent;
+import dev.streamgate.streaming.openai.MalformedResponseException;
 import dev.streamgate.streaming.openai.OpenAiChunkDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -43,6 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class UpstreamCall {
     private static final Logger log = LoggerFactory.getLogger(UpstreamCall.class);
+    /** Far above any chat answer (128k tokens of text are about half a MiB), far below what would hurt the heap. */
+    static final int MAX_WHOLE_BODY_BYTES = 32 << 20;
 
     private final DeploymentConfig deployment;
     private final UpstreamTimeouts timeouts;
@@ -124,16 +128,30 @@ final class UpstreamCall {
                 .concatWith(Mono.fromCallable(this::end));
     }
 
+    /**
+     * A whole response body, at most {@value #MAX_WHOLE_BODY_BYTES} bytes: a single answer or an error body, never
+     * without a bound, so a runaway upstream costs a protocol error rather than the gateway's memory.
+     */
     private Mono<byte[]> readWholeBytes(Connection connection) {
-        return connection.inbound().receive().aggregate().asByteArray()
+        return connection.inbound().receive()
+                .reduceWith(ByteArrayOutputStream::new, (out, buffer) -> {
+                    int length = buffer.readableBytes();
+                    if (out.size() + length > MAX_WHOLE_BODY_BYTES) {
+                        throw new MalformedResponseException("upstream " + deployment.id() + " answered with more "
+                                + "than " + MAX_WHOLE_BODY_BYTES + " bytes");
+                    }
+                    byte[] bytes = new byte[length];
+                    buffer.getBytes(buffer.readerIndex(), bytes);
+                    out.writeBytes(bytes);
+                    return out;
+                })
+                .map(ByteArrayOutputStream::toByteArray)
                 .defaultIfEmpty(new byte[0])
                 .doOnSuccess(ignored -> bodyRead = true);
     }
 
     private Mono<String> readWhole(Connection connection) {
-        return connection.inbound().receive().aggregate().asString(StandardCharsets.UTF_8)
-                .defaultIfEmpty("")
-                .doOnSuccess(ignored -> bodyRead = true);
+        return readWholeBytes(connection).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     /**

@@ -243,6 +243,19 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
     }
 
     @Test
+    void aWholeAnswerLargerThanTheBoundIsAProtocolErrorNotAHeapFull() {
+        String huge = "{\"pad\":\"" + "x".repeat(UpstreamCall.MAX_WHOLE_BODY_BYTES) + "\"}";
+        upstream.enqueue(FakeReply.raw("application/json", huge));
+        ChatCompletionRequest chat = TestRequests.chatRequest("gpt-test", List.of(TestRequests.message(
+                dev.streamgate.streaming.openai.ChatMessage.Role.USER, "hi")), null, false);
+
+        expectUpstreamError(adapter.stream(new InferenceRequest("req-44", "tenant-7", chat)), error -> {
+            assertThat(error.kind()).isEqualTo(UpstreamException.Kind.PROTOCOL);
+            assertThat(error.getMessage()).contains("more than " + UpstreamCall.MAX_WHOLE_BODY_BYTES + " bytes");
+        });
+    }
+
+    @Test
     void silenceBeforeTheFirstChunkTimesOutAndClosesTheConnection() {
         upstream.enqueue(FakeReply.echo().headerDelay(Duration.ofSeconds(10)));
         OpenAiCompatibleAdapter impatient = adapter(upstream.baseUrl(), new UpstreamTimeouts(Duration.ofSeconds(1),
