@@ -12,7 +12,9 @@ import reactor.core.scheduler.Scheduler;
 
 /** Keeps a quiet stream visibly alive: proxies and clients drop connections that say nothing for too long. */
 public final class Heartbeats {
+    /** Source elements requested ahead of the subscriber: a few chunks rather than one at a time. */
     private static final int PREFETCH = 32;
+
     private Heartbeats() {
     }
 
