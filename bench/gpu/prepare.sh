@@ -74,7 +74,7 @@ echo "prepare.sh: linking a Java runtime"
 strip --strip-unneeded "$CARRY/jre/lib/server/libjvm.so" 2>/dev/null || true
 cp -r "$JDK/include" "$CARRY/jre/include"  # jni.h, should the native library be rebuilt there
 
-# One gzip archive: the Java runtime and the binaries shrink to under half (the device tool carries 64 MiB in
+# One gzip archive: the Java runtime and the binaries shrink to under half (the copy to the GPU machine carries 64 MiB in
 # all); run.sh unpacks it first.
 PARTS=(jre lib classes test-classes launcher native)
 tar -C "$CARRY" -czf "$ROOT/.gpu-carry-payload.tar.gz" "${PARTS[@]}"
@@ -83,7 +83,7 @@ mv "$ROOT/.gpu-carry-payload.tar.gz" "$CARRY/payload.tar.gz"
 
 SIZE=$(du -sm "$CARRY" | cut -f1)
 TREE=$(( $(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) / 1048576 ))
-echo "prepare.sh: .gpu-carry is ${SIZE} MiB, the tracked tree ${TREE} MiB (the device tool takes 64 MiB in all)"
+echo "prepare.sh: .gpu-carry is ${SIZE} MiB, the tracked tree ${TREE} MiB (the copy to the GPU machine takes 64 MiB in all)"
 [ $((SIZE + TREE)) -lt 63 ] || { echo "prepare.sh: too large to carry" >&2; exit 1; }
 if [ $REHEARSE = 1 ]; then
   echo "prepare.sh: ready for the rehearsal, here:  bash bench/gpu/run.sh --rehearse"

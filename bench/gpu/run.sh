@@ -12,7 +12,7 @@
 # Prints a summary and the benchmark table last; logs go to $OUT (or .gpu-out), at most 8 files, the profiler's
 # CSVs packed in one. Stays within 8 minutes: each step has a time limit cut to what is left.
 # Prepare first, here:                                                bash bench/gpu/prepare.sh
-# then (device tool, repository root, carry [".gpu-carry"]):          bash bench/gpu/run.sh
+# then on the GPU machine, repository root, with .gpu-carry beside it: bash bench/gpu/run.sh
 # Rehearsal without a GPU (see prepare.sh): bash bench/gpu/prepare.sh --rehearse && bash bench/gpu/run.sh --rehearse
 set -uo pipefail
 REHEARSE=0
