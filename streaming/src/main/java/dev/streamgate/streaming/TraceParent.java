@@ -1,6 +1,8 @@
 package dev.streamgate.streaming;
 
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * A W3C Trace Context {@code traceparent} (https://www.w3.org/TR/trace-context/#traceparent-header): the trace a
@@ -16,11 +18,22 @@ public record TraceParent(String traceId, String spanId, boolean sampled) {
     private static final int SPAN_ID_LENGTH = 16;
     /** {@code 00-} + trace id + {@code -} + parent id + {@code -} + flags. */
     private static final int VERSION_00_LENGTH = 55;
+    private static final HexFormat HEX = HexFormat.of();
 
     public TraceParent {
         if (!isId(traceId, TRACE_ID_LENGTH) || !isId(spanId, SPAN_ID_LENGTH)) {
             throw new IllegalArgumentException("not a W3C trace id and span id: " + traceId + ", " + spanId);
         }
+    }
+
+    /** A new trace and its first span, with ids drawn from {@code random} (never all zero). */
+    public static TraceParent newTrace(RandomGenerator random, boolean sampled) {
+        return new TraceParent(nonZeroHex(random) + nonZeroHex(random), nonZeroHex(random), sampled);
+    }
+
+    /** The same trace and sampling decision with a new span: the receiving side of a call continues it so. */
+    public TraceParent newSpan(RandomGenerator random) {
+        return new TraceParent(traceId, nonZeroHex(random), sampled);
     }
 
     /** The header's value, version {@code 00}. */
@@ -52,6 +65,15 @@ public record TraceParent(String traceId, String spanId, boolean sampled) {
             return Optional.empty();
         }
         return Optional.of(new TraceParent(traceId, spanId, (Integer.parseInt(flags, 16) & 1) == 1));
+    }
+
+    /** 16 hex digits of a non-zero long: one draw, so an id never comes out all zero. */
+    private static String nonZeroHex(RandomGenerator random) {
+        long value;
+        do {
+            value = random.nextLong();
+        } while (value == 0);
+        return HEX.toHexDigits(value);
     }
 
     private static boolean isId(String id, int length) {

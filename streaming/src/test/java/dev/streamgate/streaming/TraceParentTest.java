@@ -55,6 +55,20 @@ class TraceParentTest {
     }
 
     @Test
+    void startsATraceAndContinuesItUnderNewSpans() {
+        // a generator whose first draw is zero: ids are never all zero
+        long[] draws = {0L, 0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0x00f067aa0ba902b7L, 0x1L};
+        int[] next = {0};
+        java.util.random.RandomGenerator random = () -> draws[next[0]++];
+
+        TraceParent trace = TraceParent.newTrace(random, true);
+        assertThat(trace).isEqualTo(new TraceParent(TRACE, SPAN, true));
+
+        TraceParent child = trace.newSpan(random);
+        assertThat(child).isEqualTo(new TraceParent(TRACE, "0000000000000001", true));
+    }
+
+    @Test
     void refusesToBuildInvalidIds() {
         assertThatThrownBy(() -> new TraceParent("abc", SPAN, true)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TraceParent(TRACE, "0000000000000000", true))

@@ -1,6 +1,5 @@
 package dev.streamgate.gateway.observability;
 
-import java.util.HexFormat;
 import java.util.random.RandomGenerator;
 
 import dev.streamgate.streaming.TraceParent;
@@ -30,8 +29,6 @@ public final class TraceContextFilter implements WebFilter, Ordered {
     public static final String HEADER = "traceparent";
     /** First of the gateway's filters: authentication refusals carry a trace too. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private final RandomGenerator random;
 
@@ -67,25 +64,10 @@ public final class TraceContextFilter implements WebFilter, Ordered {
         if (span != null && span.traceId() != null && span.spanId() != null) {
             return new TraceParent(span.traceId(), span.spanId(), Boolean.TRUE.equals(span.sampled()));
         }
-        TraceParent incoming = TraceParent.parse(exchange.getRequest().getHeaders().getFirst(HEADER)).orElse(null);
-        String traceId = incoming != null ? incoming.traceId() : nonZeroHex(16);
-        return new TraceParent(traceId, nonZeroHex(8), false);
-    }
-
-    private String nonZeroHex(int bytes) {
-        byte[] id = new byte[bytes];
-        do {
-            random.nextBytes(id);
-        } while (allZero(id));
-        return HEX.formatHex(id);
-    }
-
-    private static boolean allZero(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
+        TraceParent trace = TraceParent.parse(exchange.getRequest().getHeaders().getFirst(HEADER))
+                .map(incoming -> incoming.newSpan(random))
+                .orElseGet(() -> TraceParent.newTrace(random, false));
+        // never marked sampled: nothing records this span
+        return trace.sampled() ? new TraceParent(trace.traceId(), trace.spanId(), false) : trace;
     }
 }
