@@ -17,44 +17,43 @@ public final class UpstreamErrorBody {
     private UpstreamErrorBody() {
     }
 
-    /** The message of a non-2xx response body, or a short description when the body says nothing usable. */
-    public static String message(JsonMapper json, String body) {
-        if (body == null || body.isBlank()) {
-            return "(empty body)";
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            if (node != null && node.isObject()) {
-                String message = messageOf(node);
-                if (message != null) {
-                    return shorten(message);
-                }
-            }
-        } catch (JacksonException notJson) {
-            // plain-text error pages are common (proxies, load balancers): fall through and quote them
-        }
-        return shorten(body.strip());
+    /**
+     * What a non-2xx response body says: its message (or a short description when it says nothing usable) and, when
+     * it is an OpenAI-style error object, that object. The body is parsed once for both.
+     *
+     * @param error null when the body is not {@code {"error":{"message",...}}}: then only the status and the message
+     *              can be passed on
+     */
+    public record Parsed(String message, UpstreamError error) {
     }
 
-    /**
-     * The OpenAI-style error object of a non-2xx body ({@code {"error":{"message","type","param","code"}}}), or
-     * null when the body is not one: then only the status and {@link #message} can be passed on.
-     */
-    public static UpstreamError error(JsonMapper json, String body) {
+    public static Parsed parse(JsonMapper json, String body) {
         if (body == null || body.isBlank()) {
+            return new Parsed("(empty body)", null);
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JacksonException notJson) {
+            // plain-text error pages are common (proxies, load balancers): quote them
+            return new Parsed(shorten(body.strip()), null);
+        }
+        String message = node != null && node.isObject() ? messageOf(node) : null;
+        return new Parsed(message != null ? shorten(message) : shorten(body.strip()), errorObject(node));
+    }
+
+    /** The message of a non-2xx response body, or a short description when the body says nothing usable. */
+    public static String message(JsonMapper json, String body) {
+        return parse(json, body).message();
+    }
+
+    private static UpstreamError errorObject(JsonNode node) {
+        JsonNode error = node == null ? null : node.get("error");
+        if (error == null || !error.isObject() || !error.path("message").isString()) {
             return null;
         }
-        try {
-            JsonNode node = json.readTree(body);
-            JsonNode error = node == null ? null : node.get("error");
-            if (error == null || !error.isObject() || !error.path("message").isString()) {
-                return null;
-            }
-            return new UpstreamError(text(error.get("type")), text(error.get("code")), text(error.get("param")),
-                    shorten(error.path("message").stringValue()));
-        } catch (JacksonException notJson) {
-            return null;  // not an error object: the caller falls back to the shortened text (see message)
-        }
+        return new UpstreamError(text(error.get("type")), text(error.get("code")), text(error.get("param")),
+                shorten(error.path("message").stringValue()));
     }
 
     /** A string field, a numeric code as its text (some servers send {@code "code": 400}), else null. */

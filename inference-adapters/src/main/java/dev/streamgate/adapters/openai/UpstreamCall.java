@@ -195,9 +195,9 @@ final class UpstreamCall {
     private UpstreamException statusError(int status, HttpHeaders headers, String text) {
         Duration retryAfter = RetryAfter.parse(headers.get(HttpHeaderNames.RETRY_AFTER),
                 headers.get("retry-after-ms"), clock);
+        UpstreamErrorBody.Parsed body = UpstreamErrorBody.parse(json, text);
         return new UpstreamException(UpstreamException.Kind.HTTP_STATUS, deployment.id(), status, retryAfter,
-                "upstream " + deployment.id() + " answered " + status + ": " + UpstreamErrorBody.message(json, text),
-                UpstreamErrorBody.error(json, text), null);
+                "upstream " + deployment.id() + " answered " + status + ": " + body.message(), body.error(), null);
     }
 
     /**
