@@ -13,11 +13,10 @@ import static dev.streamgate.streaming.openai.RequestFields.requiredString;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import dev.streamgate.streaming.internal.StreamingJson;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,22 +28,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ChatRequestParser {
     private static final int MAX_STOP_SEQUENCES = 4;
-    /** Read when the parser class loads (at start-up, where the gateway builds its parser): warms the mapper. */
-    private static final JsonMapper JSON = StreamingJson.MAPPER;
+
+    static {
+        // Loading this class (at start-up, where the gateway builds its parser) initialises StreamingJson, whose
+        // initialiser warms the mapper before any request needs it.
+        Objects.requireNonNull(StreamingJson.MAPPER);
+    }
 
     public ChatCompletionRequest parse(byte[] body) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new InvalidRequestException(null, "invalid_json",
-                    "We could not parse the JSON body of your request: " + e.getOriginalMessage());
-        }
-        if (tree == null || tree.isMissingNode()) {
-            throw new InvalidRequestException(null, "invalid_json",
-                    "We could not parse the JSON body of your request: the body is empty.");
-        }
-        return parse(tree);
+        return parse(RequestBodies.readObject(body));
     }
 
     /** Validates an already parsed body; the node becomes the request's {@code raw} and must not change after. */
