@@ -14,6 +14,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/processes.sh
+source "$ROOT/bench/processes.sh"
 BUILD=1
 DIRECT_ONLY=0
 WARMUP=5
@@ -48,19 +50,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 # The gateway needs Java 21 or later; the machine's default java may be older.
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-JAVA_VERSION=0
-if [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME:-}/bin/java" ]]; then
-  JAVA_VERSION="$(java_major "$JAVA_HOME")"
-fi
-if [[ "${JAVA_VERSION%%.*}" -lt 21 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
-  echo "no Java 21+ found: set JAVA_HOME" >&2
-  exit 1
-fi
-export JAVA_HOME
+choose_java_home
 JAVA="$JAVA_HOME/bin/java"
 CLK_TCK="$(getconf CLK_TCK)"
 # Small, fixed heaps for the tools so that they do not compete with the gateway for memory; override at will.
@@ -90,37 +80,14 @@ mkdir -p "$RAW"
 FAKE_PID=""
 GATEWAY_PID=""
 
-stop() {  # pid, seconds to wait before SIGKILL
-  local pid="$1" grace="$2"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((grace * 10))); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   set +e  # stop everything, whatever fails on the way
   # The gateway flushes its usage records (for up to 30 s by default) and then stops its embedded PostgreSQL.
   stop "$GATEWAY_PID" 45
-  if [[ -f "$WORK/gateway.log" ]] && grep -q ' ERROR ' "$WORK/gateway.log"; then
-    echo "the gateway logged $(grep -c ' ERROR ' "$WORK/gateway.log") error(s), the first of them:" >&2
-    grep ' ERROR ' "$WORK/gateway.log" | sed -E 's/^.* ERROR [0-9]+ --- \[[^]]*\] \[[^]]*\] \[[^]]*\] +//' \
-      | cut -c1-240 | awk '!seen[$0]++' | head -5 >&2
-  fi
-  # An embedded PostgreSQL the gateway could not stop (it was killed): only ours, found by its data folder.
-  local postmaster="$WORK/home/pg/postmaster.pid" pg_pid
-  if [[ -f "$postmaster" ]]; then
-    pg_pid="$(head -1 "$postmaster")"
-    if [[ "$pg_pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' < "/proc/$pg_pid/cmdline" 2>/dev/null \
-        | grep -qF "$WORK/home/pg"; then
-      stop "$pg_pid" 10
-    fi
-  fi
+  report_gateway_errors "$WORK/gateway.log"
+  stop_embedded_postgres "$WORK/home"
   stop "$FAKE_PID" 5
   if [[ $KEEP -eq 1 || $status -ne 0 ]]; then
     echo "logs and raw results kept in $WORK" >&2

@@ -13,6 +13,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/processes.sh
+source "$ROOT/bench/processes.sh"
 BUILD=1
 TARGETS="direct,scg,netty-proxy,streamgate"
 WARMUP=5
@@ -54,16 +56,7 @@ done
 [[ "$(nproc --all)" -ge 2 ]] || { echo "needs two cores: one for the target, one for the fake and the load" >&2; exit 1; }
 command -v taskset > /dev/null || { echo "needs taskset (util-linux) to pin the processes" >&2; exit 1; }
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-JAVA_VERSION=0
-if [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME:-}/bin/java" ]]; then
-  JAVA_VERSION="$(java_major "$JAVA_HOME")"
-fi
-if [[ "${JAVA_VERSION%%.*}" -lt 21 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-[[ -x "$JAVA_HOME/bin/java" && -x "$JAVA_HOME/bin/jcmd" ]] || { echo "no JDK 21+ (with jcmd) found: set JAVA_HOME" >&2; exit 1; }
-export JAVA_HOME
+choose_java_home jcmd
 JAVA="$JAVA_HOME/bin/java"
 CLK_TCK="$(getconf CLK_TCK)"
 read -r -a BENCH_OPTS <<< "${BENCH_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED}"
@@ -89,33 +82,13 @@ FAKE_PID=""
 TARGET_PID=""
 PG_HOME=""
 
-stop() {  # pid, seconds to wait before SIGKILL
-  local pid="$1" grace="$2"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((grace * 10))); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
 stop_target() {
   # StreamGate flushes its usage records (for up to 30 s by default) and then stops its embedded PostgreSQL.
   stop "$TARGET_PID" 45
   TARGET_PID=""
-  if [[ -n "$PG_HOME" && -f "$WORK/streamgate.log" ]] && grep -q ' ERROR ' "$WORK/streamgate.log"; then
-    echo "the gateway logged $(grep -c ' ERROR ' "$WORK/streamgate.log") error(s), the first of them:" >&2
-    grep ' ERROR ' "$WORK/streamgate.log" | sed -E 's/^.* ERROR [0-9]+ --- \[[^]]*\] \[[^]]*\] \[[^]]*\] +//' \
-      | cut -c1-240 | awk '!seen[$0]++' | head -5 >&2
-  fi
-  # An embedded PostgreSQL the gateway could not stop (it was killed): only ours, found by its data folder.
-  if [[ -n "$PG_HOME" && -f "$PG_HOME/pg/postmaster.pid" ]]; then
-    local pg_pid
-    pg_pid="$(head -1 "$PG_HOME/pg/postmaster.pid")"
-    if [[ "$pg_pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' < "/proc/$pg_pid/cmdline" 2>/dev/null | grep -qF "$PG_HOME/pg"; then
-      stop "$pg_pid" 10
-    fi
+  if [[ -n "$PG_HOME" ]]; then
+    report_gateway_errors "$WORK/streamgate.log"
+    stop_embedded_postgres "$PG_HOME"
   fi
   PG_HOME=""
 }
