@@ -121,10 +121,7 @@ public final class OverheadReport {
             dir = Path.of(cli.required("dir"));
             scenarios = List.of(cli.required("scenarios").split(","));
             markdown = cli.path("markdown");
-            String note = cli.string("note", null);
-            if (note != null) {
-                notes.addAll(List.of(note.split("\\|")));
-            }
+            notes.addAll(ReportFiles.notes(cli.string("note", null)));
             cli.rejectUnknown();
         } catch (IllegalArgumentException e) {
             System.err.println("OverheadReport: " + e.getMessage());
@@ -137,7 +134,7 @@ public final class OverheadReport {
         System.out.println();
         System.out.println(text(rows));
         if (markdown != null) {
-            write(markdown, markdown(header, rows));
+            ReportFiles.write(markdown, markdown(header, rows));
             System.out.println("Markdown: " + markdown);
         }
     }
@@ -263,16 +260,5 @@ public final class OverheadReport {
             // not Linux: the core count alone still says something
         }
         return "unknown CPU";
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

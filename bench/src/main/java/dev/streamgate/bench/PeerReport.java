@@ -72,10 +72,7 @@ public final class PeerReport {
                     cli.string("sse", "sse-c32"), cli.string("open-streams", "sse-open500"),
                     cli.string("fixed-rate", "json-r1000"));
             markdown = cli.path("markdown");
-            String note = cli.string("note", null);
-            if (note != null) {
-                notes.addAll(List.of(note.split("\\|")));
-            }
+            notes.addAll(ReportFiles.notes(cli.string("note", null)));
             cli.rejectUnknown();
         } catch (IllegalArgumentException e) {
             System.err.println("PeerReport: " + e.getMessage());
@@ -86,7 +83,7 @@ public final class PeerReport {
         System.out.println(String.join(System.lineSeparator(), notes));
         System.out.println(text(rows, targets, baseline));
         if (markdown != null) {
-            write(markdown, markdown(notes, rows, targets, baseline));
+            ReportFiles.write(markdown, markdown(notes, rows, targets, baseline));
             System.out.println("Markdown: " + markdown);
         }
     }
@@ -335,16 +332,5 @@ public final class PeerReport {
             table.add(line);
         }
         return table;
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }
