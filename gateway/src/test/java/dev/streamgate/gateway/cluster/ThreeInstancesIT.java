@@ -1,14 +1,15 @@
 package dev.streamgate.gateway.cluster;
 
+import static dev.streamgate.gateway.testsupport.RedisBackedInstance.baseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamgate.gateway.GatewayApplication;
 import dev.streamgate.gateway.testsupport.GatewayAdmin;
 import dev.streamgate.gateway.testsupport.GatewayAdmin.Limits;
+import dev.streamgate.gateway.testsupport.RedisBackedInstance;
 import dev.streamgate.gateway.testsupport.TestPostgres;
 import dev.streamgate.gateway.testsupport.TestRedis;
 import io.micrometer.core.instrument.Counter;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -62,32 +60,19 @@ class ThreeInstancesIT {
     }
 
     private static ConfigurableApplicationContext instance(TestPostgres.Database db, String redisPrefix) {
-        return new SpringApplicationBuilder(GatewayApplication.class)
-                .web(WebApplicationType.REACTIVE)
-                .run("--server.port=0",
-                        "--streamgate.database.url=" + db.jdbcUrl(),
-                        "--streamgate.database.username=" + db.user(),
-                        "--streamgate.ratelimit.backend=redis",
-                        "--streamgate.ratelimit.key-prefix=" + redisPrefix,
-                        "--streamgate.redis.url=" + TestRedis.address(),
-                        // Under test is sharing from a cold start (warm-up before readiness, nothing leaked or
-                        // double-counted). On a test machine several times oversubscribed, answers slower than
-                        // the 1 s default are slowness, not an outage (the failure policy is RedisFailoverIT's).
-                        "--streamgate.ratelimit.redis-timeout=5s",
-                        "--streamgate.redis.command-timeout=10s",
-                        "--streamgate.auth.admin-key=" + ADMIN_KEY,
-                        "--streamgate.demo.enabled=false",
-                        "--streamgate.deployments[0].id=echo",
-                        "--streamgate.deployments[0].model=echo",
-                        "--streamgate.deployments[0].provider=echo",
-                        "--streamgate.deployments[1].id=slow-echo",
-                        "--streamgate.deployments[1].model=slow-echo",
-                        "--streamgate.deployments[1].provider=echo",
-                        "--streamgate.deployments[1].options.tokenDelayMs=300");
-    }
-
-    private static String baseUrl(ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return RedisBackedInstance.start(db, redisPrefix, ADMIN_KEY,
+                // Under test is sharing from a cold start (warm-up before readiness, nothing leaked or
+                // double-counted). On a test machine several times oversubscribed, answers slower than the 1 s
+                // default are slowness, not an outage (the failure policy is RedisFailoverIT's).
+                "--streamgate.ratelimit.redis-timeout=5s",
+                "--streamgate.redis.command-timeout=10s",
+                "--streamgate.deployments[0].id=echo",
+                "--streamgate.deployments[0].model=echo",
+                "--streamgate.deployments[0].provider=echo",
+                "--streamgate.deployments[1].id=slow-echo",
+                "--streamgate.deployments[1].model=slow-echo",
+                "--streamgate.deployments[1].provider=echo",
+                "--streamgate.deployments[1].options.tokenDelayMs=300");
     }
 
     private static Mono<Integer> chat(WebClient client, String key, String model, boolean stream) {

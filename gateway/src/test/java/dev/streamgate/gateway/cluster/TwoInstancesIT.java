@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.cluster;
 
+import static dev.streamgate.gateway.testsupport.RedisBackedInstance.baseUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,18 +8,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.streamgate.gateway.GatewayApplication;
 import dev.streamgate.gateway.testsupport.GatewayAdmin;
 import dev.streamgate.gateway.testsupport.GatewayAdmin.Limits;
+import dev.streamgate.gateway.testsupport.RedisBackedInstance;
 import dev.streamgate.gateway.testsupport.TestPostgres;
 import dev.streamgate.gateway.testsupport.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -60,28 +58,14 @@ class TwoInstancesIT {
     }
 
     private static ConfigurableApplicationContext instance(TestPostgres.Database db, String redisPrefix) {
-        return new SpringApplicationBuilder(GatewayApplication.class)
-                .web(WebApplicationType.REACTIVE)
-                .run("--server.port=0",
-                        "--streamgate.database.url=" + db.jdbcUrl(),
-                        "--streamgate.database.username=" + db.user(),
-                        "--streamgate.ratelimit.backend=redis",
-                        "--streamgate.ratelimit.key-prefix=" + redisPrefix,
-                        "--streamgate.redis.url=" + TestRedis.address(),
-                        // What is under test is sharing while Redis answers: a loaded CI machine must not push
-                        // admissions onto the per-instance fallback (tested in RedisFailoverIT).
-                        "--streamgate.ratelimit.redis-timeout=5s",
-                        "--streamgate.redis.command-timeout=5s",
-                        "--streamgate.auth.admin-key=" + ADMIN_KEY,
-                        "--streamgate.demo.enabled=false",
-                        "--streamgate.builtin-deployments.enabled=false",
-                        "--streamgate.deployments[0].id=echo",
-                        "--streamgate.deployments[0].model=echo",
-                        "--streamgate.deployments[0].provider=echo");
-    }
-
-    private static String baseUrl(ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return RedisBackedInstance.start(db, redisPrefix, ADMIN_KEY,
+                // What is under test is sharing while Redis answers: a loaded CI machine must not push
+                // admissions onto the per-instance fallback (tested in RedisFailoverIT).
+                "--streamgate.ratelimit.redis-timeout=5s",
+                "--streamgate.redis.command-timeout=5s",
+                "--streamgate.deployments[0].id=echo",
+                "--streamgate.deployments[0].model=echo",
+                "--streamgate.deployments[0].provider=echo");
     }
 
     private static WebTestClient client(ConfigurableApplicationContext context) {
