@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.streamgate.streaming.testsupport.RawHttp1Connection;
 import dev.streamgate.worker.WorkerRuntime;
 import dev.streamgate.worker.scheduler.SchedulerState;
 import dev.streamgate.worker.testsupport.FakeEngineFactory;
@@ -323,6 +324,30 @@ class WorkerServerIT {
         SchedulerState state = awaitIdle();
         assertThat(state.cancellations()).isEqualTo(cancelledBefore + 1);
         assertThat(state.kvBlocksUsed()).isZero();
+    }
+
+    /**
+     * HTTP/1.1 lets a client send its next request before the answer to the last one arrives (RFC 9112 section
+     * 9.3.2), and a keep-alive client does so by accident when it reads an answer before the server has finished
+     * with it. A quick request queued behind a slow one must be answered, and the connection must go on reading:
+     * the request that comes after them is answered too.
+     */
+    @Test
+    void aConnectionKeepsReadingAfterARequestQueuedBehindASlowOne() throws Exception {
+        try (RawHttp1Connection connection = new RawHttp1Connection(server.port(), TIMEOUT)) {
+            connection.send(
+                    RawHttp1Connection.request("POST", "/v1/completions",
+                            "{\"model\": \"llama-gqa-f32\", \"prompt\": \"hi\", \"max_tokens\": 4}"),
+                    RawHttp1Connection.request("GET", "/health", null));
+            RawHttp1Connection.Response completion = connection.read();
+            RawHttp1Connection.Response health = connection.read();
+            connection.send(RawHttp1Connection.request("GET", "/v1/models", null));
+            RawHttp1Connection.Response models = connection.read();
+
+            assertThat(JSON.readTree(completion.body()).path("object").stringValue()).isEqualTo("text_completion");
+            assertThat(JSON.readTree(health.body()).path("status").stringValue()).isEqualTo("ok");
+            assertThat(JSON.readTree(models.body()).path("object").stringValue()).isEqualTo("list");
+        }
     }
 
     // --- helpers
