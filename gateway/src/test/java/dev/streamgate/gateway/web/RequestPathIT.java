@@ -8,6 +8,7 @@ import java.util.List;
 import dev.streamgate.gateway.testsupport.GatewayAdmin;
 import dev.streamgate.gateway.testsupport.GatewayAdmin.Limits;
 import dev.streamgate.gateway.testsupport.TestPostgres;
+import dev.streamgate.streaming.testsupport.RawHttp1Connection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -189,6 +190,32 @@ class RequestPathIT {
         assertThat(ok.getResponseBody()).contains("\"id\":\"" + chatId + "\"");
         ids.add(chatId);
         assertThat(ids).hasSize(7).doesNotContain("client-chosen");
+    }
+
+    /**
+     * A keep-alive client may write its next request before the server has finished with the last one (RFC 9112
+     * section 9.3.2 allows it outright). A request answered at once while queued behind a slower one must not stop
+     * the connection from reading: the request after them is answered too.
+     */
+    @Test
+    void aConnectionKeepsReadingAfterARequestQueuedBehindASlowOne() throws Exception {
+        try (RawHttp1Connection connection = new RawHttp1Connection(port, Duration.ofSeconds(20))) {
+            connection.send(
+                    RawHttp1Connection.request("POST", "/v1/chat/completions",
+                            new String(chatBodyOf(100), java.nio.charset.StandardCharsets.US_ASCII),
+                            "Authorization: Bearer " + key),
+                    RawHttp1Connection.request("GET", "/v1/models", null));
+            RawHttp1Connection.Response chat = connection.read();
+            RawHttp1Connection.Response unauthorized = connection.read();
+            connection.send(RawHttp1Connection.request("GET", "/v1/models", null, "Authorization: Bearer " + key));
+            RawHttp1Connection.Response models = connection.read();
+
+            assertThat(chat.status()).isEqualTo(200);
+            assertThat(chat.body()).contains("\"content\":\"hi\"");
+            assertThat(unauthorized.status()).isEqualTo(401);
+            assertThat(models.status()).isEqualTo(200);
+            assertThat(models.body()).contains("\"id\":\"echo\"");
+        }
     }
 
     private static String requestId(WebTestClient.ResponseSpec response, String prefix) {
