@@ -15,13 +15,13 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * Authenticates every request that is not public (see {@link RouteAccess}) before anything else runs: resolves
  * the {@link Principal} from the bearer credential, checks the route's level (tenant for {@code /v1/**}, role
  * {@code admin} for {@code /admin/**}), and exposes the principal under {@link Principal#ATTRIBUTE} in the
- * exchange attributes and under {@code Principal.class} in the Reactor context. Refusals become
+ * exchange attributes, the one place handlers read it (a second copy in the Reactor context would be carried by
+ * every operator of the request for nothing). Refusals become
  * {@link GatewayException}s (401/403) for the error handler and are counted in {@value #FAILURES_METRIC},
  * tagged by reason. Credentials are never logged.
  *
@@ -63,7 +63,7 @@ public final class AuthFilter implements WebFilter, Ordered {
                 .onErrorMap(e -> refusal(e, exchange))
                 .flatMap(principal -> {
                     exchange.getAttributes().put(Principal.ATTRIBUTE, principal);
-                    return chain.filter(exchange).contextWrite(Context.of(Principal.class, principal));
+                    return chain.filter(exchange);
                 });
     }
 

@@ -6,8 +6,7 @@ import dev.streamgate.config.Plan;
 
 /**
  * Who is calling: the tenant, the API key (null for JWT callers), the subject (key id or the token's
- * {@code sub}), roles and the tenant's plan. Stored in the exchange attributes under {@link #ATTRIBUTE} and in
- * the Reactor context under {@code Principal.class}.
+ * {@code sub}), roles and the tenant's plan. Stored in the exchange attributes under {@link #ATTRIBUTE}.
  */
 public record Principal(String tenantId, String keyId, String subject, Set<String> roles, Plan plan) {
     public static final String ATTRIBUTE = Principal.class.getName();
