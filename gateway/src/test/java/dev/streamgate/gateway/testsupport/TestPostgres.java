@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.boot.SpringApplication;
 
 /**
  * PostgreSQL for integration tests. With {@code STREAMGATE_TEST_POSTGRES} set (a JDBC URL of a server whose user
@@ -62,13 +63,16 @@ public final class TestPostgres {
         } else {
             try {
                 EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // A Boot shutdown handler runs after every application context of the JVM has closed, so the
+                // gateways under test flush their usage records before the server goes; a JVM shutdown hook would
+                // run alongside Spring's and could stop it first.
+                SpringApplication.getShutdownHandlers().add(() -> {
                     try {
                         pg.close();
                     } catch (java.io.IOException ignored) {
                         // the JVM is exiting; the temporary data folder is removed with it
                     }
-                }));
+                });
                 server = new Server("localhost", pg.getPort(), "postgres", "",
                         "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres");
             } catch (java.io.IOException e) {

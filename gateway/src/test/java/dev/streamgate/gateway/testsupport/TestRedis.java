@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.UUID;
 
+import org.springframework.boot.SpringApplication;
 import redis.embedded.RedisServer;
 
 /**
@@ -32,7 +33,8 @@ public final class TestRedis {
             address = "redis://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
         } else {
             PrivateRedis redis = startPrivate();
-            Runtime.getRuntime().addShutdownHook(new Thread(redis::stop));
+            // After every application context has closed (see TestPostgres), not alongside Spring's shutdown.
+            SpringApplication.getShutdownHandlers().add(redis::stop);
             address = redis.address();
         }
         return address;
