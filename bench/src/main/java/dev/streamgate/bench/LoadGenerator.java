@@ -287,6 +287,7 @@ public final class LoadGenerator {
         private final Settings s;
         private final String recording;
         private Long idleHeap;
+        private Long idleHeapAfter;
         private Thread heapThread;
         private volatile Long openHeap;
         private volatile double openStreams;
@@ -329,6 +330,12 @@ public final class LoadGenerator {
             if (heapThread != null) {
                 heapThread.join();
             }
+            // Idle once more, now that the streams have ended: a target still digesting the scenario before (a
+            // backlog of usage records, say) holds more than it does at rest, and its streams would seem to
+            // weigh less than nothing.
+            if (s.heapPerStream() && idleHeap != null) {
+                attempt("heap", () -> idleHeapAfter = s.jvm().liveHeapBytes());
+            }
             if (s.allocationDir() != null && !errors.has("allocation")) {
                 attempt("allocation", () -> {
                     Path file = s.allocationDir().resolve(recording + ".jfr");
@@ -347,12 +354,17 @@ public final class LoadGenerator {
                         requestsPerSecond <= 0 ? 0 : round(allocation.bytesPerSecond() / requestsPerSecond));
             }
             if (idleHeap != null && openHeap != null) {
+                long idle = idleHeapAfter == null ? idleHeap : Math.min(idleHeap, idleHeapAfter);
                 ObjectNode node = doc.putObject("heap");
-                node.put("idle_live_bytes", idleHeap);
+                node.put("idle_live_bytes", idle);
+                node.put("idle_live_bytes_before", idleHeap);
+                if (idleHeapAfter != null) {
+                    node.put("idle_live_bytes_after", idleHeapAfter);
+                }
                 node.put("open_live_bytes", openHeap);
                 node.put("open_streams", openStreams);
                 node.put("bytes_per_open_stream",
-                        openStreams <= 0 ? 0 : round((openHeap - idleHeap) / openStreams));
+                        openStreams <= 0 ? 0 : round((openHeap - idle) / openStreams));
             }
             if (s.memory() != null) {
                 attempt("memory", () -> {
