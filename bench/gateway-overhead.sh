@@ -89,11 +89,7 @@ cleanup() {
   report_gateway_errors "$WORK/gateway.log"
   stop_embedded_postgres "$WORK/home"
   stop "$FAKE_PID" 5
-  if [[ $KEEP -eq 1 || $status -ne 0 ]]; then
-    echo "logs and raw results kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work_dir "$WORK" "$KEEP" "$status"
   exit "$status"
 }
 trap cleanup EXIT
@@ -108,12 +104,7 @@ echo "   per run: ${WARMUP}s warm-up + ${DURATION}s measured; fake upstream: ${T
 "$JAVA" "${BENCH_OPTS[@]}" -cp "$BENCH_JAR" dev.streamgate.bench.FakeUpstream --port 0 --port-file "$WORK/fake.port" \
   --tokens "$TOKENS" --token-delay-ms "$TOKEN_DELAY_MS" > "$WORK/fake.log" 2>&1 &
 FAKE_PID=$!
-for _ in $(seq 1 600); do
-  [[ -s "$WORK/fake.port" ]] && break
-  kill -0 "$FAKE_PID" 2>/dev/null || { cat "$WORK/fake.log" >&2; echo "the fake upstream did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s "$WORK/fake.port" ]] || { echo "the fake upstream did not report its port within 60s" >&2; exit 1; }
+wait_for_port_file "$WORK/fake.port" "$FAKE_PID" "$WORK/fake.log" "the fake upstream" 60
 FAKE_PORT="$(cat "$WORK/fake.port")"
 DIRECT_URL="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
 echo "== fake upstream on 127.0.0.1:$FAKE_PORT (pid $FAKE_PID)"

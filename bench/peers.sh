@@ -99,25 +99,12 @@ cleanup() {
   set +e
   stop_target
   stop "$FAKE_PID" 5
-  if [[ $KEEP -eq 1 || $status -ne 0 ]]; then
-    echo "logs and raw results kept in $WORK" >&2
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work_dir "$WORK" "$KEEP" "$status"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-wait_for_port_file() {  # file, pid, log, what
-  for _ in $(seq 1 900); do
-    [[ -s "$1" ]] && return 0
-    kill -0 "$2" 2>/dev/null || { tail -40 "$3" >&2; echo "$4 did not start" >&2; exit 1; }
-    sleep 0.1
-  done
-  tail -40 "$3" >&2; echo "$4 did not report its port within 90 s" >&2; exit 1
-}
 
 wait_for_listener() {  # port, pid, log, what
   for _ in $(seq 1 900); do

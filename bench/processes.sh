@@ -1,5 +1,5 @@
-# Shared by the gateway benchmarks (sourced, not run): choosing the JDK, stopping what a run started, and what a
-# stopped gateway leaves to report or to clean up.
+# Shared by the gateway benchmarks (sourced, not run): choosing the JDK, waiting for what a run starts, stopping
+# it, and what a stopped gateway leaves to report or to clean up.
 
 # JAVA_HOME if it is Java 21 or later, else the machine's Temurin 25; exits when neither is usable. $1 names a
 # tool of the JDK the caller also needs (for example jcmd), besides java.
@@ -47,5 +47,25 @@ stop_embedded_postgres() {  # the gateway's streamgate.home
   pg_pid="$(head -1 "$data/postmaster.pid")"
   if [[ "$pg_pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' < "/proc/$pg_pid/cmdline" 2>/dev/null | grep -qF "$data"; then
     stop "$pg_pid" 10
+  fi
+}
+
+# Waits until a process started with --port-file has written its port; exits, with the end of its log, if it dies
+# first or takes longer than the given seconds (90 by default).
+wait_for_port_file() {  # file, pid, log, what[, seconds]
+  for _ in $(seq 1 $((${5:-90} * 10))); do
+    [[ -s "$1" ]] && return 0
+    kill -0 "$2" 2>/dev/null || { tail -40 "$3" >&2; echo "$4 did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  tail -40 "$3" >&2; echo "$4 did not report its port within ${5:-90} s" >&2; exit 1
+}
+
+# The end of a run: its working folder is kept when asked for (keep = 1) or when the run failed, else removed.
+finish_work_dir() {  # folder, keep (0 or 1), the run's exit status
+  if [[ $2 -eq 1 || $3 -ne 0 ]]; then
+    echo "logs and raw results kept in $1" >&2
+  else
+    rm -rf "$1"
   fi
 }
