@@ -1,8 +1,6 @@
 package dev.streamgate.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 import dev.streamgate.gateway.auth.AuthenticationFailure.Reason;
@@ -31,7 +29,7 @@ public final class BearerAuthenticator {
     public BearerAuthenticator(CredentialAuthenticator apiKeys, CredentialAuthenticator jwts, String adminKey) {
         this.apiKeys = apiKeys;
         this.jwts = jwts;
-        this.adminKeyHash = adminKey == null || adminKey.isEmpty() ? null : sha256(adminKey);
+        this.adminKeyHash = adminKey == null || adminKey.isEmpty() ? null : ApiKeyFormat.hash(adminKey);
     }
 
     public Mono<Principal> authenticate(String authorization) {
@@ -48,7 +46,7 @@ public final class BearerAuthenticator {
                     "You didn't provide an API key. Send it in the header 'Authorization: Bearer <key>'.");
         }
         // hashing first makes the comparison independent of where, and whether, the lengths differ
-        if (adminKeyHash != null && MessageDigest.isEqual(adminKeyHash, sha256(credential))) {
+        if (adminKeyHash != null && MessageDigest.isEqual(adminKeyHash, ApiKeyFormat.hash(credential))) {
             return Mono.just(new Principal(null, null, ADMIN_KEY_SUBJECT, Set.of(Principal.ADMIN), null));
         }
         if (ApiKeyFormat.looksLikeJwt(credential)) {
@@ -60,13 +58,5 @@ public final class BearerAuthenticator {
 
     private static Mono<Principal> fail(Reason reason, String message) {
         return Mono.error(new AuthenticationFailure(reason, message));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
     }
 }

@@ -23,6 +23,7 @@ public final class ApiKeyFormat {
     public static final int MAX_LENGTH = 512;
 
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
     private static final byte[] DERIVED_PREFIX_DOMAIN = "streamgate/api-key-prefix\0".getBytes(StandardCharsets.UTF_8);
 
     private ApiKeyFormat() {
@@ -65,7 +66,13 @@ public final class ApiKeyFormat {
 
     /** True for strings shaped like a compact JWS ({@code header.payload.signature}); never API keys. */
     public static boolean looksLikeJwt(String credential) {
-        return credential.chars().filter(c -> c == '.').count() == 2;
+        int dots = 0;
+        for (int i = 0; i < credential.length() && dots <= 2; i++) {
+            if (credential.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        return dots == 2;
     }
 
     /** What is stored in {@code api_keys.secret_hash}. */
@@ -73,10 +80,6 @@ public final class ApiKeyFormat {
         return sha256().digest(presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Whether the presented key hashes to the stored hash. Both sides are 32-byte digests compared with
-     * {@link MessageDigest#isEqual}, which takes the same time wherever they differ.
-     */
     /**
      * {@code PREFIX}, {@value #LOOKUP_PREFIX_LENGTH} base62 characters, {@code _}, {@value #SECRET_LENGTH} base62
      * characters: checked by hand, as every authenticated request asks, where a regular expression cost a matcher
@@ -100,6 +103,10 @@ public final class ApiKeyFormat {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
+    /**
+     * Whether the presented key hashes to the stored hash. Both sides are 32-byte digests compared with
+     * {@link MessageDigest#isEqual}, which takes the same time wherever they differ.
+     */
     public static boolean matches(byte[] storedHash, String presented) {
         return MessageDigest.isEqual(storedHash, hash(presented));
     }
@@ -134,7 +141,19 @@ public final class ApiKeyFormat {
         return true;
     }
 
+    /**
+     * A fresh SHA-256 digest, cloned from one made at class load: {@code MessageDigest.getInstance} looks the
+     * algorithm up among the providers and checks it against the security policy, on every request that shows a key.
+     */
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 digest is cloneable", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
