@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.streamgate.adapters.AdapterFactory;
 import dev.streamgate.adapters.DeploymentRouter;
+import dev.streamgate.adapters.EventLoopTimer;
 import dev.streamgate.gateway.deployments.DeploymentCatalog;
 import dev.streamgate.gateway.worker.WorkerAdapters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * One {@link DeploymentRouter} for the application. Deployments registered or changed through the admin API (on
@@ -24,8 +24,8 @@ class RoutingConfiguration {
 
     @Bean(destroyMethod = "close")
     DeploymentRouter deploymentRouter(DeploymentCatalog catalog, RoutingProperties properties,
-                                      MeterRegistry registry, Clock clock) {
-        AdapterFactory adapters = WorkerAdapters.register(AdapterFactory.standard(clock, Schedulers.parallel()), registry);
+                                      MeterRegistry registry, Clock clock, EventLoopTimer requestTimer) {
+        AdapterFactory adapters = WorkerAdapters.register(AdapterFactory.standard(clock, requestTimer), registry);
         return DeploymentRouter.builder(adapters)
                 .retry(properties.retry())
                 .circuitBreaker(properties.circuitBreaker())
