@@ -15,6 +15,7 @@ import dev.streamgate.streaming.Usage;
 import dev.streamgate.streaming.internal.ByteSink;
 import dev.streamgate.streaming.internal.StreamingJson;
 import dev.streamgate.streaming.internal.WellFormedText;
+import dev.streamgate.streaming.sse.SseFrames;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
@@ -54,7 +55,11 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
     private final long created;
     private final SerializableString model;
     private final boolean includeUsage;
+    /** Whether each chunk is handed out as a whole SSE data frame, {@code data: <json>\n\n}. */
+    private final boolean sseFrames;
     private final ByteSink out = new ByteSink(512);
+    /** Collects the chunks of a group for {@link #encodeAll}; made on first use. */
+    private ByteSink group;
     private JsonGenerator generator;
     private boolean roleSent;
     private boolean finished;
@@ -69,10 +74,26 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
      * @param includeUsage the request's {@code stream_options.include_usage}
      */
     public OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage) {
+        this(completionId, created, model, includeUsage, false);
+    }
+
+    private OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage,
+                               boolean sseFrames) {
         this.id = new SerializedString(WellFormedText.of(completionId));
         this.created = created;
         this.model = new SerializedString(WellFormedText.of(model));
         this.includeUsage = includeUsage;
+        this.sseFrames = sseFrames;
+        resetOut();
+    }
+
+    /**
+     * An encoder whose sink receives whole SSE data frames ({@code data: <chunk>\n\n}, see {@link SseFrames}):
+     * the frame is written around the chunk in the encoder's own buffer, so a writer copies it once.
+     */
+    public static OpenAiChunkEncoder sseFrames(String completionId, long created, String model,
+                                               boolean includeUsage) {
+        return new OpenAiChunkEncoder(completionId, created, model, includeUsage, true);
     }
 
     /** Encodes an event into zero, one or two chunks (copies; see {@link #encode(StreamEvent, ChunkSink)}). */
@@ -94,9 +115,27 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
         } catch (RuntimeException e) {
             // A generator that failed mid-chunk is in an unknown state; start the next chunk on a fresh one.
             generator = null;
-            out.reset();
+            resetOut();
             throw e;
         }
+    }
+
+    /**
+     * Encodes a group of events into one array: their chunks back to back (whole frames for an encoder made by
+     * {@link #sseFrames}), so that a writer sends the group in one write. Empty when no event writes a chunk (a
+     * usage report the client did not ask for).
+     *
+     * @throws IllegalStateException as {@link #encode(StreamEvent, ChunkSink)}; the group's chunks are then lost
+     */
+    public byte[] encodeAll(List<? extends StreamEvent> events) {
+        if (group == null) {
+            group = new ByteSink(512);
+        }
+        group.reset();
+        for (StreamEvent event : events) {
+            encode(event, group::write);
+        }
+        return group.toByteArray();
     }
 
     /** Releases the generator's pooled buffers; a stream that ended normally has already done so. */
@@ -106,7 +145,7 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
             generator.close();
             generator = null;
         }
-        out.reset();
+        resetOut();
     }
 
     /** The in-stream error payload, for an error outside an encoder's stream (same JSON as the error chunk). */
@@ -213,10 +252,24 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
 
     private void emit(ChunkSink sink) {
         generator.flush();
+        if (sseFrames) {
+            SseFrames.closeData(out);
+        }
         try {
             sink.chunk(out.array(), 0, out.length());
         } finally {
-            out.reset();
+            resetOut();
+        }
+    }
+
+    /**
+     * Empties the buffer for the next chunk; a framed one starts with the frame's prefix. The generator has
+     * flushed everything by then (or was dropped), so nothing it holds can land before the prefix.
+     */
+    private void resetOut() {
+        out.reset();
+        if (sseFrames) {
+            SseFrames.openData(out);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.streamgate.streaming.sse;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.streamgate.streaming.internal.ByteSink;
+
 /**
  * Server-sent event frames as the gateway writes them: {@code data: <payload>\n\n} for each chunk,
  * {@code data: [DONE]\n\n} after the last one (OpenAI's terminator, which the SDKs wait for) and comment frames
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 public final class SseFrames {
     private static final byte[] DATA_PREFIX = ascii("data: ");
     private static final byte[] COMMENT_PREFIX = ascii(": ");
+    private static final byte[] FRAME_END = ascii("\n\n");
     private static final byte[] DONE = ascii("data: [DONE]\n\n");
     private static final byte[] KEEP_ALIVE = ascii(": keep-alive\n\n");
 
@@ -31,6 +34,20 @@ public final class SseFrames {
      */
     public static byte[] data(byte[] payload, int offset, int length) {
         return prefixedLines(DATA_PREFIX, payload, offset, length);
+    }
+
+    /**
+     * Writes a data frame around JSON that its writer produced into {@code out}: {@link #openData} before it,
+     * {@link #closeData} after it. Compact JSON has no raw line breaks (they are escaped inside strings), so
+     * the frame needs no line scan and the bytes are copied once.
+     */
+    public static void openData(ByteSink out) {
+        out.write(DATA_PREFIX, 0, DATA_PREFIX.length);
+    }
+
+    /** Ends a frame opened by {@link #openData}. */
+    public static void closeData(ByteSink out) {
+        out.write(FRAME_END, 0, FRAME_END.length);
     }
 
     /** {@code data: [DONE]\n\n}. */

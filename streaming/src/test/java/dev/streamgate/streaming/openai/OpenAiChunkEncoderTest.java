@@ -57,6 +57,51 @@ class OpenAiChunkEncoderTest {
                 PREFIX + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
     }
 
+    /**
+     * The SSE-framing encoder hands out each chunk as {@code data: <json>\n\n} with the same JSON as the plain one,
+     * through usage, tool calls, a line break in the text (escaped, so still one line) and a stream that fails.
+     */
+    @Test
+    void sseFramedChunksAreThePlainChunksInDataFrames() {
+        StreamEvent[][] streams = {
+                {new TextDelta("Hello\nworld"), new TextDelta("!"), new UsageReport(new Usage(9, 2, false)),
+                        new Finish(FinishReason.STOP)},
+                {new ToolCallDelta(0, "call_1", "get_weather", "{\"city\":"), new Finish(FinishReason.TOOL_CALLS),
+                        new UsageReport(new Usage(3, 4, false))},
+                {new TextDelta("partial"), new StreamError(502, "upstream_error", "upstream_failed", "gone")},
+        };
+        for (StreamEvent[] events : streams) {
+            for (boolean includeUsage : new boolean[] {true, false}) {
+                List<String> plain = encodeAll(encoder(includeUsage), events);
+                List<String> framed = encodeAll(OpenAiChunkEncoder.sseFrames("chatcmpl-123", 1694268190L,
+                        "gpt-4o-mini", includeUsage), events);
+                assertThat(framed).isNotEmpty().hasSameSizeAs(plain);
+                for (int i = 0; i < plain.size(); i++) {
+                    assertThat(framed.get(i)).isEqualTo("data: " + plain.get(i) + "\n\n");
+                    assertThat(plain.get(i)).doesNotContain("\n");
+                }
+            }
+        }
+    }
+
+    /** A group of events is encoded as their frames back to back; a group that writes nothing gives no bytes. */
+    @Test
+    void aGroupOfEventsIsEncodedAsItsFramesBackToBack() {
+        StreamEvent[] events = {new TextDelta("Hel"), new TextDelta("lo"), new Finish(FinishReason.STOP)};
+        String oneByOne = String.join("", encodeAll(OpenAiChunkEncoder.sseFrames("chatcmpl-123", 1694268190L,
+                "gpt-4o-mini", false), events));
+
+        var grouped = OpenAiChunkEncoder.sseFrames("chatcmpl-123", 1694268190L, "gpt-4o-mini", false);
+        String first = new String(grouped.encodeAll(List.of(events[0], events[1])), StandardCharsets.UTF_8);
+        String rest = new String(grouped.encodeAll(List.of(events[2])), StandardCharsets.UTF_8);
+        assertThat(first + rest).isEqualTo(oneByOne);
+        assertThat(first).startsWith("data: {").endsWith("}\n\n").contains("\"content\":\"lo\"");
+
+        var withheld = OpenAiChunkEncoder.sseFrames("chatcmpl-123", 1694268190L, "gpt-4o-mini", false);
+        withheld.encodeAll(List.of(new TextDelta("x")));
+        assertThat(withheld.encodeAll(List.of(new UsageReport(new Usage(1, 1, false))))).isEmpty();
+    }
+
     /** The documented example as OpenAI prints it (with a fingerprint): equal as JSON once that is removed. */
     @Test
     void documentedExampleEqualsModuloFingerprint() {
