@@ -99,7 +99,7 @@ public final class DeploymentRouter implements AutoCloseable {
 
     /**
      * Routes one request to the deployments of {@code request.chat().model()}. Nothing happens until
-     * {@link RoutedStream#events()} is subscribed; cancelling that subscription cancels the upstream call.
+     * {@link RoutedStream#batches()} (or {@link RoutedStream#events()}) is subscribed; cancelling that subscription cancels the upstream call.
      *
      * @throws UnknownModelException when no deployment serves the model (the gateway answers 404
      *                               {@code model_not_found})
@@ -114,16 +114,16 @@ public final class DeploymentRouter implements AutoCloseable {
             throw new UnknownModelException(String.valueOf(model));
         }
         RouteTracker tracker = new RouteTracker();
-        Flux<StreamEvent> events = Flux.defer(() -> {
+        Flux<List<StreamEvent>> batches = Flux.defer(() -> {
             // read again: an update may have come between route() and subscription
             ModelRoute route = routes.get(model);
             if (route == null) {
                 return Flux.error(new UnknownModelException(model));
             }
             return new FailoverStream(request, route.candidates(random), backoff, retry.maxAttempts(), scheduler,
-                    metrics, tracker).events();
+                    metrics, tracker).batches();
         });
-        return new RoutedStream(events, tracker);
+        return new RoutedStream(batches, tracker);
     }
 
     /** Whether some deployment serves {@code model}. */

@@ -1,5 +1,6 @@
 package dev.streamgate.adapters;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.streamgate.adapters.internal.RouteTracker;
@@ -14,7 +15,7 @@ import reactor.core.publisher.Flux;
  *
  * <pre>{@code
  * RoutedStream routed = router.route(request);
- * routed.events()
+ * routed.batches()
  *       .doFinally(signal -> meter(routed.deployment().map(DeploymentConfig::price), ...))
  * }</pre>
  *
@@ -22,11 +23,14 @@ import reactor.core.publisher.Flux;
  * and overwrites what this object reports.
  */
 public final class RoutedStream {
-    private final Flux<StreamEvent> events;
+    /** Events ahead of the subscriber when they are flattened: a response's batches are a handful of events. */
+    private static final int FLATTEN_PREFETCH = 4;
+
+    private final Flux<List<StreamEvent>> batches;
     private final RouteTracker tracker;
 
-    RoutedStream(Flux<StreamEvent> events, RouteTracker tracker) {
-        this.events = events;
+    RoutedStream(Flux<List<StreamEvent>> batches, RouteTracker tracker) {
+        this.batches = batches;
         this.tracker = tracker;
     }
 
@@ -38,7 +42,16 @@ public final class RoutedStream {
      * subscription.
      */
     public Flux<StreamEvent> events() {
-        return events;
+        return batches.concatMapIterable(batch -> batch, FLATTEN_PREFETCH);
+    }
+
+    /**
+     * The same events in the groups in which the serving adapter received them (see
+     * {@link dev.streamgate.adapters.spi.InferenceAdapter#batches}): no list is empty. The gateway's pipeline
+     * takes a group at a time, so the events of one network read cost one pass and one write to the client.
+     */
+    public Flux<List<StreamEvent>> batches() {
+        return batches;
     }
 
     /**

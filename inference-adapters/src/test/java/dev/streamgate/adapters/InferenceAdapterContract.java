@@ -77,6 +77,20 @@ public abstract class InferenceAdapterContract {
         assertThat(events.getLast()).isInstanceOf(StreamEvent.Finish.class);
     }
 
+    /** {@link InferenceAdapter#batches}: no empty group, and the groups flattened follow the stream's rules. */
+    @Test
+    void batchesAreNonEmptyGroupsOfAStream() {
+        List<List<StreamEvent>> batches = adapter().batches(request("Group the events of this", null))
+                .collectList().block(timeout());
+
+        assertThat(batches).isNotNull().isNotEmpty().allSatisfy(batch -> assertThat(batch).isNotEmpty());
+        List<StreamEvent> events = batches.stream().flatMap(List::stream).toList();
+        assertThat(events.getFirst()).isInstanceOf(StreamEvent.TextDelta.class);
+        assertThat(events.getLast()).isInstanceOf(StreamEvent.Finish.class);
+        assertThat(events).filteredOn(event -> event instanceof StreamEvent.Finish
+                || event instanceof StreamEvent.StreamError).hasSize(1);
+    }
+
     @Test
     void endsWithExactlyOneFinishOrError() {
         List<StreamEvent> events = collect(adapter().stream(request("Count the endings", null)));

@@ -25,7 +25,7 @@ class JsonResponder {
     Mono<ServerResponse> respond(ChatCall call) {
         return metered.of(call)
                 .collect(() -> new ChatCompletionAssembler(call.id(), call.created(), call.chat().model()),
-                        ChatCompletionAssembler::accept)
+                        (assembler, batch) -> batch.forEach(assembler::accept))
                 .flatMap(assembled -> {
                     StreamEvent.StreamError error = assembled.error();
                     if (error != null) {

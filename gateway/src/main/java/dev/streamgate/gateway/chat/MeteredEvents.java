@@ -1,6 +1,8 @@
 package dev.streamgate.gateway.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.gateway.metering.UsageRecord;
@@ -24,8 +26,8 @@ import reactor.core.publisher.SignalType;
 class MeteredEvents {
     private static final Logger log = LoggerFactory.getLogger(MeteredEvents.class);
 
-    private static final StreamEvent INCOMPLETE = new StreamEvent.StreamError(502, "upstream_error",
-            "upstream_incomplete", "The model's stream ended before it finished.");
+    private static final List<StreamEvent> INCOMPLETE = List.of(new StreamEvent.StreamError(502, "upstream_error",
+            "upstream_incomplete", "The model's stream ended before it finished."));
 
     private final UsageSink usage;
     private final GenAiMetrics metrics;
@@ -35,26 +37,46 @@ class MeteredEvents {
         this.metrics = metrics;
     }
 
-    Flux<StreamEvent> of(ChatCall call) {
+    /**
+     * The routed stream's events, in the groups the adapter received them in (never an empty one), metered as they
+     * pass.
+     */
+    Flux<List<StreamEvent>> of(ChatCall call) {
         RequestMeter meter = call.meter();
         String model = call.chat().model();
-        return call.routed().events()
-                // a prefetch of 32: enough that requests upstream are batched, where the default sized a queue for
-                // 256 events on every request
-                .concatMapIterable(event -> event instanceof StreamEvent.Finish && !meter.hasReportedUsage()
-                        ? java.util.List.of(new StreamEvent.UsageReport(meter.estimatedUsage()), event)
-                        : java.util.List.of(event), 32)
+        return call.routed().batches()
                 .concatWith(Mono.fromSupplier(() -> INCOMPLETE).filter(incomplete -> !meter.ended()))
+                // one operator per group does everything per event: metering, timings and the estimated usage
+                .map(batch -> observe(meter, model, batch))
                 .doOnSubscribe(s -> metrics.streamOpened())
-                .doOnNext(event -> {
-                    Duration gap = meter.onEvent(event);
-                    if (gap != null) {
-                        metrics.timeBetweenTokens(model, gap);
-                    } else if (isToken(event) && meter.timeToFirstToken() != null) {
-                        metrics.timeToFirstToken(model, meter.timeToFirstToken());
-                    }
-                })
                 .doFinally(signal -> close(call, signal));
+    }
+
+    /** Meters each event; puts an estimated usage report in front of a finish that the upstream did not precede. */
+    private List<StreamEvent> observe(RequestMeter meter, String model, List<StreamEvent> batch) {
+        List<StreamEvent> out = batch;
+        for (int i = 0; i < batch.size(); i++) {
+            StreamEvent event = batch.get(i);
+            if (event instanceof StreamEvent.Finish && !meter.hasReportedUsage()) {
+                StreamEvent estimate = new StreamEvent.UsageReport(meter.estimatedUsage());
+                observe(meter, model, estimate);
+                out = new ArrayList<>(batch.size() + 1);
+                out.addAll(batch.subList(0, i));
+                out.add(estimate);
+                out.addAll(batch.subList(i, batch.size()));
+            }
+            observe(meter, model, event);
+        }
+        return out;
+    }
+
+    private void observe(RequestMeter meter, String model, StreamEvent event) {
+        Duration gap = meter.onEvent(event);
+        if (gap != null) {
+            metrics.timeBetweenTokens(model, gap);
+        } else if (isToken(event) && meter.timeToFirstToken() != null) {
+            metrics.timeToFirstToken(model, meter.timeToFirstToken());
+        }
     }
 
     private static boolean isToken(StreamEvent event) {

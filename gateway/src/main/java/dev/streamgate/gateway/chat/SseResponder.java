@@ -1,9 +1,9 @@
 package dev.streamgate.gateway.chat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.streamgate.adapters.EventLoopTimer;
 import dev.streamgate.gateway.error.ErrorClassifier;
 import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.streaming.StreamEvent;
@@ -16,7 +16,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Streams a chat completion as OpenAI's SSE chunks, ending in {@code data: [DONE]} or an error event.
@@ -31,24 +30,22 @@ import reactor.core.scheduler.Schedulers;
 class SseResponder {
     private final MeteredEvents metered;
     private final ChatProperties properties;
-    private final Scheduler heartbeatScheduler = Schedulers.parallel();
+    private final Scheduler heartbeatScheduler;
 
-    SseResponder(MeteredEvents metered, ChatProperties properties) {
+    SseResponder(MeteredEvents metered, ChatProperties properties, EventLoopTimer requestTimer) {
         this.metered = metered;
         this.properties = properties;
+        this.heartbeatScheduler = requestTimer;
     }
 
     Mono<ServerResponse> respond(ChatCall call) {
-        var encoder = new OpenAiChunkEncoder(call.id(), call.created(), call.chat().model(),
+        var encoder = OpenAiChunkEncoder.sseFrames(call.id(), call.created(), call.chat().model(),
                 call.chat().includeUsage());
         AtomicBoolean failed = new AtomicBoolean();
         Flux<byte[]> frames = metered.of(call)
-                .concatMapIterable(event -> {
-                    if (event instanceof StreamEvent.StreamError) {
-                        failed.set(true);
-                    }
-                    return frames(encoder, event);
-                }, 32)  // batched requests upstream; the default prefetch allocated a 256-slot queue per stream
+                // a group of events becomes one buffer of frames: one write, one flush
+                .map(batch -> frames(encoder, batch, failed))
+                .filter(batchFrames -> batchFrames.length > 0)
                 .concatWith(Mono.fromSupplier(SseFrames::done).filter(done -> !failed.get()));
         AtomicBoolean started = new AtomicBoolean();
         Flux<byte[]> body = Heartbeats.withHeartbeats(frames, properties.heartbeatInterval(), SseFrames::keepAlive,
@@ -69,10 +66,14 @@ class SseResponder {
                 .body((message, context) -> message.writeWith(body.map(bytes -> message.bufferFactory().wrap(bytes))));
     }
 
-    private static List<byte[]> frames(OpenAiChunkEncoder encoder, StreamEvent event) {
-        List<byte[]> frames = new ArrayList<>(2);
-        encoder.encode(event, (buffer, offset, length) -> frames.add(SseFrames.data(buffer, offset, length)));
-        return frames;
+    /** The frames of a group of events, back to back; empty when none of them is written (a withheld usage). */
+    private static byte[] frames(OpenAiChunkEncoder encoder, List<StreamEvent> batch, AtomicBoolean failed) {
+        for (StreamEvent event : batch) {
+            if (event instanceof StreamEvent.StreamError) {
+                failed.set(true);
+            }
+        }
+        return encoder.encodeAll(batch);
     }
 
     private static byte[] errorFrame(Throwable error) {

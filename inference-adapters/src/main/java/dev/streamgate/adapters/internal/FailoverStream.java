@@ -1,5 +1,6 @@
 package dev.streamgate.adapters.internal;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,11 +50,12 @@ public final class FailoverStream {
         this.tracker = tracker;
     }
 
-    public Flux<StreamEvent> events() {
+    /** The events in the groups the serving adapter received them in (never an empty one). */
+    public Flux<List<StreamEvent>> batches() {
         return nextDeployment(null);
     }
 
-    private Flux<StreamEvent> nextDeployment(UpstreamException previous) {
+    private Flux<List<StreamEvent>> nextDeployment(UpstreamException previous) {
         return Flux.defer(() -> {
             RouteEntry next = candidates.next();
             if (next == null) {
@@ -71,23 +73,23 @@ public final class FailoverStream {
         });
     }
 
-    private Flux<StreamEvent> attempt(RouteEntry entry, int attempt) {
+    private Flux<List<StreamEvent>> attempt(RouteEntry entry, int attempt) {
         tracker.attempting(entry.config());
         Attempt outcome = new Attempt(entry);
-        return Flux.defer(() -> entry.live().adapter().stream(request))
-                .doOnNext(outcome::onEvent)
+        return Flux.defer(() -> entry.live().adapter().batches(request))
+                .doOnNext(outcome::onBatch)
                 .doFinally(outcome::settle)
                 .onErrorResume(error -> {
                     UpstreamException failure = UpstreamFailures.classify(error, entry.config().id());
                     outcome.fail(failure);
                     if (outcome.started) {
-                        return Flux.just(UpstreamFailures.toStreamError(failure));
+                        return Flux.just(List.of(UpstreamFailures.toStreamError(failure)));
                     }
                     return retryOrFallBack(entry, attempt, failure);
                 });
     }
 
-    private Flux<StreamEvent> retryOrFallBack(RouteEntry entry, int attempt, UpstreamException failure) {
+    private Flux<List<StreamEvent>> retryOrFallBack(RouteEntry entry, int attempt, UpstreamException failure) {
         if (!failure.retryable()) {
             return Flux.error(failure);
         }
@@ -101,7 +103,7 @@ public final class FailoverStream {
         return fallBack(entry, failure);
     }
 
-    private Flux<StreamEvent> fallBack(RouteEntry from, UpstreamException failure) {
+    private Flux<List<StreamEvent>> fallBack(RouteEntry from, UpstreamException failure) {
         metrics.fallback(model, from.config().id());
         return nextDeployment(failure);
     }
@@ -119,15 +121,20 @@ public final class FailoverStream {
             this.entry = entry;
         }
 
-        void onEvent(StreamEvent event) {
+        void onBatch(List<StreamEvent> batch) {
+            if (batch.isEmpty()) {
+                return;  // an adapter's empty group shows nothing to the client, so it does not start the stream
+            }
             if (!started) {
                 started = true;
                 firstEventNanos = scheduler.now(TimeUnit.NANOSECONDS);
                 tracker.served(entry.config());
             }
-            if (event instanceof StreamEvent.StreamError) {
-                endedInError = true;
-                metrics.upstreamError(model, entry.config().id(), RouterMetrics.KIND_MID_STREAM);
+            for (StreamEvent event : batch) {
+                if (event instanceof StreamEvent.StreamError) {
+                    endedInError = true;
+                    metrics.upstreamError(model, entry.config().id(), RouterMetrics.KIND_MID_STREAM);
+                }
             }
         }
 

@@ -3,6 +3,7 @@ package dev.streamgate.adapters.openai;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import dev.streamgate.adapters.spi.InferenceAdapter;
@@ -102,6 +103,15 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
 
     @Override
     public Flux<StreamEvent> stream(InferenceRequest request) {
+        return batches(request).concatMapIterable(batch -> batch, BATCH_PREFETCH);
+    }
+
+    /**
+     * The events of each network read that completed at least one SSE message, as one group (for a request that
+     * does not stream, the whole answer).
+     */
+    @Override
+    public Flux<List<StreamEvent>> batches(InferenceRequest request) {
         Objects.requireNonNull(request, "request");
         return Flux.defer(() -> {
             UpstreamCall call = new UpstreamCall(deployment, request, streamUsage, JSON, clock, timer);
@@ -120,11 +130,7 @@ public final class OpenAiCompatibleAdapter implements InferenceAdapter {
                     .responseConnection(call::read)
                     .takeUntilOther(call.expiry())
                     .concatWith(Flux.defer(call::timedOutIfExpired))
-                    // a small prefetch: the default sizes a queue for 256 batches, allocated for every request,
-                    // where a response brings a handful
-                    .concatMapIterable(batch -> batch, BATCH_PREFETCH)
                     .map(call::relay)
-                    .doOnNext(call::onEmitted)
                     .onErrorResume(call::onFailure)
                     .doFinally(call::onTerminated);
         });

@@ -125,7 +125,7 @@ final class UpstreamCall {
                 .doOnComplete(() -> bodyRead = true)
                 .concatMap(this::decode)
                 .takeUntil(UpstreamCall::endsWithReportedError)
-                .concatWith(Mono.fromCallable(this::end));
+                .concatWith(Mono.fromCallable(this::end).filter(batch -> !batch.isEmpty()));
     }
 
     /**
@@ -155,9 +155,9 @@ final class UpstreamCall {
     }
 
     /**
-     * The events the buffer completes: a batch whenever it completed an SSE message (also an empty one: any message
-     * shows progress to the between-chunks timer), then the decoder's failure, if it failed, after the events that
-     * came before it, so none is lost.
+     * The events the buffer completes, as one batch when there are any, then the decoder's failure, if it failed,
+     * after the events that came before it, so none is lost. Any completed SSE message, one without an event too
+     * (a comment, an empty chunk), is progress for the between-chunks timer.
      */
     private Flux<List<StreamEvent>> decode(ByteBuf buffer) {
         long before = decoder.dataEvents();
@@ -172,10 +172,8 @@ final class UpstreamCall {
         if (progress) {
             progressed();
         }
-        if (failure == null) {
-            return progress ? Flux.just(batch) : Flux.empty();
-        }
-        return progress ? Flux.just(batch).concatWith(Flux.error(failure)) : Flux.error(failure);
+        Flux<List<StreamEvent>> events = batch.isEmpty() ? Flux.empty() : Flux.just(batch);
+        return failure == null ? events : events.concatWith(Flux.error(failure));
     }
 
     /**
@@ -249,14 +247,30 @@ final class UpstreamCall {
     }
 
     /**
-     * Passes the decoded events on, except an error the upstream reported in its stream. Before the first event it
-     * fails the call like an error status would, so the router may try another deployment; after it, it ends the
-     * stream as a {@link StreamEvent.StreamError} in the adapter's terms, as every mid-stream failure does.
+     * Passes a batch of decoded events on, except an error the upstream reported in its stream. Before the first
+     * event it fails the call like an error status would, so the router may try another deployment; after it, it
+     * ends the stream as a {@link StreamEvent.StreamError} in the adapter's terms, as every mid-stream failure
+     * does. Events count as emitted from here on: what follows them downstream is synchronous.
      */
-    StreamEvent relay(StreamEvent event) {
-        if (!(event instanceof StreamEvent.StreamError reported)) {
-            return event;
+    List<StreamEvent> relay(List<StreamEvent> batch) {
+        List<StreamEvent> relayed = batch;
+        for (int i = 0; i < batch.size(); i++) {
+            StreamEvent event = batch.get(i);
+            if (event instanceof StreamEvent.StreamError reported) {
+                if (relayed == batch) {
+                    relayed = new ArrayList<>(batch);
+                }
+                relayed.set(i, relayReported(reported));
+            }
+            eventEmitted = true;
+            if (event instanceof StreamEvent.Finish || event instanceof StreamEvent.StreamError) {
+                terminalEmitted = true;
+            }
         }
+        return relayed;
+    }
+
+    private StreamEvent relayReported(StreamEvent.StreamError reported) {
         UpstreamException failure = UpstreamFailures.reported(reported, deployment.id());
         if (!eventEmitted) {
             throw failure;  // map() turns it into the stream's error signal
@@ -267,14 +281,7 @@ final class UpstreamCall {
         return UpstreamFailures.toStreamError(failure, reported.code());
     }
 
-    void onEmitted(StreamEvent event) {
-        eventEmitted = true;
-        if (event instanceof StreamEvent.Finish || event instanceof StreamEvent.StreamError) {
-            terminalEmitted = true;
-        }
-    }
-
-    Flux<StreamEvent> onFailure(Throwable error) {
+    Flux<List<StreamEvent>> onFailure(Throwable error) {
         UpstreamException failure = UpstreamFailures.classify(error, deployment.id());
         if (terminalEmitted) {
             // the client has its whole answer; what went wrong while draining the body does not concern it
@@ -287,7 +294,7 @@ final class UpstreamCall {
             try (var ignored = RequestLogContext.open(trace)) {
                 log.info("upstream {} failed mid-stream: {}", deployment.id(), failure.getMessage());
             }
-            return Flux.just(UpstreamFailures.toStreamError(failure));
+            return Flux.just(List.of(UpstreamFailures.toStreamError(failure)));
         }
         return Flux.error(failure);
     }

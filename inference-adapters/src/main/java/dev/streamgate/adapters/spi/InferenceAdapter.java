@@ -1,5 +1,7 @@
 package dev.streamgate.adapters.spi;
 
+import java.util.List;
+
 import dev.streamgate.streaming.StreamEvent;
 import reactor.core.publisher.Flux;
 
@@ -18,6 +20,17 @@ public interface InferenceAdapter extends AutoCloseable {
     String deploymentId();
 
     Flux<StreamEvent> stream(InferenceRequest request);
+
+    /**
+     * The events of {@link #stream}, in the groups in which they arrived: every list holds at least one event,
+     * and the lists, flattened, are exactly what {@link #stream} emits, under the same rules. This is what the
+     * router and the gateway consume. An adapter that receives several events at once (a network read that
+     * completed several SSE messages) overrides it, so that each group passes the gateway's pipeline once and
+     * reaches the client in one write; the default makes a group of each event.
+     */
+    default Flux<List<StreamEvent>> batches(InferenceRequest request) {
+        return stream(request).map(List::of);
+    }
 
     /** Releases pooled connections. */
     @Override

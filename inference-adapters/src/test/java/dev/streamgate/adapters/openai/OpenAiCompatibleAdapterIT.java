@@ -408,6 +408,26 @@ class OpenAiCompatibleAdapterIT extends InferenceAdapterContract {
         });
     }
 
+    /**
+     * The SSE messages of one network read are one group: the gateway then handles them in one pass and writes them
+     * to its client at once. A group with a reported error after a delta keeps the delta and ends in-band.
+     */
+    @Test
+    void theMessagesOfOneReadAreOneGroup() {
+        upstream.enqueue(FakeReply.raw("text/event-stream",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+                        + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                        + "data: [DONE]\n\n"));
+
+        List<List<StreamEvent>> batches = adapter.batches(TestRequests.chat("gpt-test", "hi")).collectList()
+                .block(WAIT);
+
+        assertThat(batches).isNotNull().allSatisfy(batch -> assertThat(batch).isNotEmpty());
+        assertThat(batches.getFirst()).containsExactly(new StreamEvent.TextDelta("Hel"),
+                new StreamEvent.TextDelta("lo"), new StreamEvent.Finish(FinishReason.STOP));
+    }
+
     @Test
     void malformedStreamIsAProtocolError() {
         upstream.enqueue(FakeReply.raw("text/event-stream", "data: {\"choices\": [oops\n\n"));
