@@ -23,9 +23,14 @@ import tools.jackson.databind.JsonNode;
  */
 final class ChunkReader {
 
-    /** What one chunk carries; {@code toolCalls} are already decoded, in their array's order. */
-    record Chunk(String content, String refusal, List<StreamEvent> toolCalls, String finishReason, JsonNode usage) {
-        static final Chunk ERROR = new Chunk(null, null, List.of(), null, null);
+    /**
+     * What one chunk carries; {@code toolCalls} are already decoded, in their array's order. For a whole completion
+     * read by {@link #readCompletion}, the fields are those of choice 0's {@code message}; {@code hasChoice} and
+     * {@code hasMessage} say whether there was such a choice and whether it had a message.
+     */
+    record Chunk(String content, String refusal, List<StreamEvent> toolCalls, String finishReason, JsonNode usage,
+                 boolean hasChoice, boolean hasMessage) {
+        static final Chunk ERROR = new Chunk(null, null, List.of(), null, null, false, false);
     }
 
     private ChunkReader() {
@@ -33,7 +38,7 @@ final class ChunkReader {
 
     static Chunk read(String json) {
         try (JsonParser parser = StreamingJson.MAPPER.createParser(json)) {
-            return read(parser);
+            return read(parser, false);
         } catch (JacksonException e) {
             throw malformed(e);
         }
@@ -42,7 +47,19 @@ final class ChunkReader {
     /** Reads a chunk from its UTF-8 bytes, as they came off the network: no text is decoded or copied first. */
     static Chunk read(byte[] utf8Json) {
         try (JsonParser parser = StreamingJson.MAPPER.createParser(utf8Json)) {
-            return read(parser);
+            return read(parser, false);
+        } catch (JacksonException e) {
+            throw malformed(e);
+        }
+    }
+
+    /**
+     * Reads a whole {@code chat.completion} (the answer to a request that did not stream) the same way: choice 0's
+     * {@code message} instead of its {@code delta}, with tool calls complete rather than deltas.
+     */
+    static Chunk readCompletion(byte[] utf8Json) {
+        try (JsonParser parser = StreamingJson.MAPPER.createParser(utf8Json)) {
+            return read(parser, true);
         } catch (JacksonException e) {
             throw malformed(e);
         }
@@ -52,9 +69,9 @@ final class ChunkReader {
         return new MalformedResponseException("upstream sent malformed JSON: " + e.getOriginalMessage(), e);
     }
 
-    private static Chunk read(JsonParser parser) {
+    private static Chunk read(JsonParser parser, boolean completion) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
-            throw new MalformedResponseException("chunk is not a JSON object");
+            throw new MalformedResponseException((completion ? "completion" : "chunk") + " is not a JSON object");
         }
         Choice first = null;
         JsonNode usage = null;
@@ -63,7 +80,7 @@ final class ChunkReader {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "choices" -> first = value == JsonToken.VALUE_NULL ? null : choices(parser);
+                case "choices" -> first = value == JsonToken.VALUE_NULL ? null : choices(parser, completion);
                 case "usage" -> usage = value == JsonToken.VALUE_NULL ? null : parser.readValueAsTree();
                 case "error" -> {
                     error |= value != JsonToken.VALUE_NULL;
@@ -74,17 +91,19 @@ final class ChunkReader {
             }
         }
         if (parser.nextToken() != null) {
-            throw new MalformedResponseException("upstream sent malformed JSON: trailing content after a chunk");
+            throw new MalformedResponseException("upstream sent malformed JSON: trailing content after a "
+                    + (completion ? "completion" : "chunk"));
         }
         if (error) {
             return Chunk.ERROR;
         }
-        return first == null ? new Chunk(null, null, List.of(), null, usage)
-                : new Chunk(first.content, first.refusal, first.toolCalls, first.finishReason, usage);
+        return first == null ? new Chunk(null, null, List.of(), null, usage, false, false)
+                : new Chunk(first.content, first.refusal, first.toolCalls, first.finishReason, usage, true,
+                first.hasMessage);
     }
 
     /** The first choice with index 0 or none; the parser is on the array's start and ends on its end. */
-    private static Choice choices(JsonParser parser) {
+    private static Choice choices(JsonParser parser, boolean completion) {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             throw new MalformedResponseException("choices is not an array");
         }
@@ -97,7 +116,7 @@ final class ChunkReader {
                 parser.skipChildren();
                 continue;
             }
-            Choice choice = choice(parser);
+            Choice choice = choice(parser, completion);
             if (choice.firstIndex) {
                 first = choice;
             }
@@ -105,7 +124,7 @@ final class ChunkReader {
         return first;
     }
 
-    private static Choice choice(JsonParser parser) {
+    private static Choice choice(JsonParser parser, boolean completion) {
         Choice choice = new Choice();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
@@ -114,7 +133,21 @@ final class ChunkReader {
                 case "index" -> choice.firstIndex = value == JsonToken.VALUE_NULL
                         || (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT
                         && parser.getIntValue() == 0);
-                case "delta" -> delta(parser, choice);
+                case "delta" -> {
+                    if (completion) {
+                        parser.skipChildren();
+                    } else {
+                        delta(parser, choice, "delta", true);
+                    }
+                }
+                case "message" -> {
+                    if (completion) {
+                        choice.hasMessage = value != JsonToken.VALUE_NULL;
+                        delta(parser, choice, "message", false);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
                 case "finish_reason" -> choice.finishReason = optionalString(parser, "finish_reason");
                 default -> parser.skipChildren();
             }
@@ -122,13 +155,14 @@ final class ChunkReader {
         return choice;
     }
 
-    private static void delta(JsonParser parser, Choice choice) {
+    /** A chunk's {@code delta} or a completion's {@code message} ({@code streaming} false): the same fields. */
+    private static void delta(JsonParser parser, Choice choice, String what, boolean streaming) {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_NULL) {
             return;
         }
         if (token != JsonToken.START_OBJECT) {
-            throw new MalformedResponseException("delta is not a JSON object");
+            throw new MalformedResponseException(what + " is not a JSON object");
         }
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
@@ -139,7 +173,7 @@ final class ChunkReader {
                 case "tool_calls" -> {
                     if (value != JsonToken.VALUE_NULL) {
                         choice.toolCalls = new ArrayList<>(1);
-                        UpstreamResponses.toolCalls(parser.readValueAsTree(), choice.toolCalls, true);
+                        UpstreamResponses.toolCalls(parser.readValueAsTree(), choice.toolCalls, streaming);
                     }
                 }
                 default -> parser.skipChildren();
@@ -166,5 +200,6 @@ final class ChunkReader {
         String refusal;
         List<StreamEvent> toolCalls = List.of();
         String finishReason;
+        boolean hasMessage;
     }
 }

@@ -168,9 +168,38 @@ public final class OpenAiChunkDecoder {
         return events;
     }
 
-    /** A whole non-streaming {@code chat.completion}: text, tool calls, usage and finish, or one error. */
+    /**
+     * A whole non-streaming {@code chat.completion}: text, tool calls, usage and finish, or one error. Read off the
+     * token stream like a chunk (a tree of the answer was the largest cost of a non-streaming request); an answer
+     * that carries an error is rare, has several shapes, and is decoded from its tree.
+     */
     public static List<StreamEvent> decodeCompletion(byte[] json) {
-        return decodeCompletion(parse(json));
+        ChunkReader.Chunk completion = ChunkReader.readCompletion(json);
+        if (completion == ChunkReader.Chunk.ERROR) {
+            return decodeCompletion(parse(json));
+        }
+        if (!completion.hasChoice()) {
+            throw new MalformedResponseException("the completion has no choice 0");
+        }
+        if (!completion.hasMessage()) {
+            throw new MalformedResponseException("the completion's choice has no message");
+        }
+        var events = new ArrayList<StreamEvent>(4);
+        String content = completion.content();
+        if (content != null && !content.isEmpty()) {
+            events.add(new TextDelta(content));
+        }
+        String refusal = completion.refusal();
+        if (refusal != null && !refusal.isEmpty()) {
+            events.add(new TextDelta(refusal));
+        }
+        events.addAll(completion.toolCalls());
+        Usage reported = usage(completion.usage());
+        if (reported != null) {
+            events.add(new UsageReport(reported));
+        }
+        events.add(new Finish(FinishReason.fromWire(completion.finishReason())));
+        return events;
     }
 
     public static List<StreamEvent> decodeCompletion(JsonNode completion) {

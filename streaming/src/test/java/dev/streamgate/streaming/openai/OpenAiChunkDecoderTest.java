@@ -277,6 +277,43 @@ class OpenAiChunkDecoderTest {
         }
     }
 
+    /**
+     * The token-stream reader of whole completions answers as the tree reader does, events and refusals alike,
+     * over the shapes real servers send (and a few they should not).
+     */
+    @Test
+    void completionsReadOffTheTokenStreamMatchTheTreeReader() {
+        List<String> completions = List.of(
+                "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"a\\\"b\\u00e9\\n\"},\"finish_reason\":\"length\"}]}",
+                "{\"choices\":[{\"index\":1,\"message\":{\"content\":\"second\"}},"
+                        + "{\"index\":0,\"message\":{\"content\":\"first\"},\"finish_reason\":\"stop\"}]}",
+                "{\"choices\":[{\"message\":{\"content\":null,\"refusal\":\"no\"},\"delta\":{\"content\":\"x\"}}],"
+                        + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}",
+                "{\"choices\":[{\"message\":{\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]}}],\"usage\":null}",
+                "{\"object\":\"error\",\"message\":\"overloaded\",\"code\":503}",
+                "{\"error\":\"plain\"}",
+                "{}", "{\"choices\":null}", "{\"choices\":[]}", "{\"choices\":{}}", "{\"choices\":[1]}",
+                "{\"choices\":[{\"index\":0}]}", "{\"choices\":[{\"message\":null}]}",
+                "{\"choices\":[{\"message\":[]}]}", "{\"choices\":[{\"message\":{\"content\":5}}]}",
+                "{\"choices\":[{\"message\":{}}],\"usage\":{\"prompt_tokens\":-1}}", "[]");
+        for (String completion : completions) {
+            byte[] bytes = completion.getBytes(StandardCharsets.UTF_8);
+            Object fromTree;
+            try {
+                fromTree = OpenAiChunkDecoder.decodeCompletion(UpstreamResponses.parse(completion));
+            } catch (MalformedResponseException e) {
+                fromTree = e.getMessage();
+            }
+            Object streamed;
+            try {
+                streamed = OpenAiChunkDecoder.decodeCompletion(bytes);
+            } catch (MalformedResponseException e) {
+                streamed = e.getMessage();
+            }
+            assertThat(streamed).as(completion).isEqualTo(fromTree);
+        }
+    }
+
     /** What the encoder writes, the decoder reads back to the same events. */
     @Test
     void roundTripsTheEncoder() {
