@@ -1,6 +1,7 @@
 package dev.streamgate.streaming.internal;
 
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,9 +15,13 @@ public final class StreamingJson {
     /**
      * Rejects trailing content after the root value ({@code {"a":1} xyz} is not a JSON body) and writes
      * successive root values without a separator, so one long-lived generator can write chunk after chunk.
+     * Parsers and generators take their buffers from a pool per thread: the codecs run on the event loops, a few
+     * long-lived platform threads, where the default shared pool cost a lock-free deque's poll and offer for every
+     * parser and generator made.
      */
     public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .rootValueSeparator((String) null)
+                    .recyclerPool(JsonRecyclerPools.threadLocalPool())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
