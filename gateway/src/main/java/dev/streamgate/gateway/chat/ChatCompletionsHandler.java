@@ -9,11 +9,13 @@ import dev.streamgate.gateway.auth.Principal;
 import dev.streamgate.gateway.error.GatewayException;
 import dev.streamgate.gateway.observability.TraceContextFilter;
 import dev.streamgate.gateway.ratelimit.Admission;
+import dev.streamgate.gateway.web.HttpProperties;
 import dev.streamgate.gateway.web.RequestIds;
 import dev.streamgate.streaming.TokenEstimator;
 import dev.streamgate.streaming.TraceParent;
 import dev.streamgate.streaming.openai.ChatCompletionRequest;
 import dev.streamgate.streaming.openai.ChatRequestParser;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -32,9 +34,11 @@ public class ChatCompletionsHandler {
     private final ChatProperties properties;
     private final RequestIds ids;
     private final Clock clock;
+    private final int maxBodyBytes;
 
     ChatCompletionsHandler(Admission admission, DeploymentRouter router, SseResponder sse, JsonResponder json,
-                           ChatProperties properties, RequestIds ids, Clock clock) {
+                           ChatProperties properties, RequestIds ids, Clock clock, HttpProperties http) {
+        this.maxBodyBytes = (int) http.maxRequestBodySize().toBytes();
         this.admission = admission;
         this.router = router;
         this.sse = sse;
@@ -50,13 +54,30 @@ public class ChatCompletionsHandler {
             return Mono.error(GatewayException.forbidden("tenant_required",
                     "Chat completions need a tenant's API key or token."));
         }
-        return request.bodyToMono(byte[].class)
+        return body(request)
                 .switchIfEmpty(Mono.error(() -> GatewayException.invalidRequest(null, "invalid_json",
                         "The request body is empty; send a JSON chat completion request.")))
                 .map(parser::parse)
                 .flatMap(chat -> admit(principal, chat, ids.assign(request.exchange()),
                         TraceContextFilter.of(request.exchange())))
                 .flatMap(call -> call.chat().stream() ? sse.respond(call) : json.respond(call));
+    }
+
+    /**
+     * The whole body, at most {@code streamgate.http.max-request-body-size} (past it a
+     * {@code DataBufferLimitException}, answered 413): joined straight from the request, where
+     * {@code bodyToMono(byte[].class)} looked a reader up among the codecs and parsed the content type each time.
+     */
+    private Mono<byte[]> body(ServerRequest request) {
+        return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBodyBytes).map(joined -> {
+            try {
+                byte[] bytes = new byte[joined.readableByteCount()];
+                joined.read(bytes);
+                return bytes;
+            } finally {
+                DataBufferUtils.release(joined);
+            }
+        });
     }
 
     /** @param id the exchange's request id (see {@link RequestIds}): the completion's id and usage key */

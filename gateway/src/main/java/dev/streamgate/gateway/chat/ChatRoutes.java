@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.streamgate.adapters.DeploymentRouter;
 import dev.streamgate.gateway.ratelimit.Admission;
+import dev.streamgate.gateway.web.HttpProperties;
 import dev.streamgate.gateway.web.RequestIds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,8 @@ class ChatRoutes {
     @Bean
     ChatCompletionsHandler chatCompletionsHandler(Admission admission, DeploymentRouter router, SseResponder sse,
                                                   JsonResponder json, ChatProperties properties, Clock clock,
-                                                  RequestIds ids) {
-        return new ChatCompletionsHandler(admission, router, sse, json, properties, ids, clock);
+                                                  RequestIds ids, HttpProperties http) {
+        return new ChatCompletionsHandler(admission, router, sse, json, properties, ids, clock, http);
     }
 
     @Bean
