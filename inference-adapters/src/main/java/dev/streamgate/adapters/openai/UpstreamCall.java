@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.streamgate.adapters.internal.RetryAfter;
 import dev.streamgate.adapters.internal.UpstreamErrorBody;
@@ -111,7 +112,7 @@ final class UpstreamCall {
         String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
         boolean jsonAnswer = contentType != null && contentType.startsWith("application/json");
         if (jsonAnswer && !streaming) {
-            return readWholeBytes(connection).map(OpenAiChunkDecoder::decodeCompletion).flux();
+            return readWholeBody(connection, OpenAiChunkDecoder::decodeCompletion).flux();
         }
         if (jsonAnswer) {
             return readWhole(connection).flatMapMany(text -> Flux.error(new UpstreamException(
@@ -129,10 +130,12 @@ final class UpstreamCall {
     }
 
     /**
-     * A whole response body, at most {@value #MAX_WHOLE_BODY_BYTES} bytes: a single answer or an error body, never
-     * without a bound, so a runaway upstream costs a protocol error rather than the gateway's memory.
+     * A whole response body, at most {@value #MAX_WHOLE_BODY_BYTES} bytes, decoded: a single answer or an error body,
+     * never without a bound, so a runaway upstream costs a protocol error rather than the gateway's memory.
      */
-    private Mono<byte[]> readWholeBytes(Connection connection) {
+    private <T> Mono<T> readWholeBody(Connection connection, Function<byte[], T> decode) {
+        // reduceWith emits its seed for an empty body, and one map does the rest: a single answer goes through
+        // as few operators as a body can
         return connection.inbound().receive()
                 .reduceWith(ByteArrayOutputStream::new, (out, buffer) -> {
                     int length = buffer.readableBytes();
@@ -145,13 +148,14 @@ final class UpstreamCall {
                     out.writeBytes(bytes);
                     return out;
                 })
-                .map(ByteArrayOutputStream::toByteArray)
-                .defaultIfEmpty(new byte[0])
-                .doOnSuccess(ignored -> bodyRead = true);
+                .map(out -> {
+                    bodyRead = true;
+                    return decode.apply(out.toByteArray());
+                });
     }
 
     private Mono<String> readWhole(Connection connection) {
-        return readWholeBytes(connection).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+        return readWholeBody(connection, bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     /**
