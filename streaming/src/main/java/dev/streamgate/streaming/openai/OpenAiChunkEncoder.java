@@ -38,10 +38,10 @@ import tools.jackson.core.io.SerializedString;
  *       as an API error.</li>
  * </ul>
  *
- * <p>One instance per stream, fed serially; not thread-safe. On the hot path it keeps one generator and one
- * buffer for the whole stream: {@link #encode(StreamEvent, ChunkSink)} hands out views of that buffer, so a
- * writer copies each chunk once, straight into its network buffer. The generator is released after the last
- * chunk, or by {@link #close()} when the stream is cancelled.
+ * <p>One instance per stream, fed serially; not thread-safe. It keeps one buffer for the whole stream, and its
+ * generator for a group of events ({@link #encodeAll}) or, fed event by event, until the last chunk or
+ * {@link #close()} (a cancelled stream). {@link #encode(StreamEvent, ChunkSink)} hands out views of that buffer,
+ * so a writer copies each chunk once, straight into its network buffer.
  */
 public final class OpenAiChunkEncoder implements AutoCloseable {
 
@@ -132,8 +132,14 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
             group = new ByteSink(512);
         }
         group.reset();
-        for (StreamEvent event : events) {
-            encode(event, group::write);
+        try {
+            for (StreamEvent event : events) {
+                encode(event, group::write);
+            }
+        } finally {
+            // Between groups a stream may wait for seconds: its generator's buffers (some 16 KB) go back to the
+            // thread's pool meanwhile instead of being held by every open stream.
+            releaseGenerator();
         }
         return group.toByteArray();
     }
@@ -141,11 +147,16 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
     /** Releases the generator's pooled buffers; a stream that ended normally has already done so. */
     @Override
     public void close() {
+        releaseGenerator();
+        resetOut();
+    }
+
+    /** Closes the generator, which hands its buffers back; every chunk written so far was flushed. */
+    private void releaseGenerator() {
         if (generator != null) {
             generator.close();
             generator = null;
         }
-        resetOut();
     }
 
     /** The in-stream error payload, for an error outside an encoder's stream (same JSON as the error chunk). */
