@@ -33,4 +33,24 @@ interface LimitStore extends AutoCloseable {
     /** Whether a slot was taken, and how many are held under that key now (including it, when taken). */
     record SlotResult(boolean acquired, long held) {
     }
+
+    /**
+     * A store that answers in place, without I/O (this instance's memory): admission asks it directly, since the
+     * reactive form of six synchronous answers cost some thirty operators and their subscriptions per request.
+     */
+    interface Immediate extends LimitStore {
+        ConsumptionProbe tryConsumeNow(String bucketKey, long perMinute, long tokens);
+
+        SlotResult acquireSlotNow(String slotKey, long limit, String leaseId);
+
+        @Override
+        default Mono<ConsumptionProbe> tryConsume(String bucketKey, long perMinute, long tokens) {
+            return Mono.fromSupplier(() -> tryConsumeNow(bucketKey, perMinute, tokens));
+        }
+
+        @Override
+        default Mono<SlotResult> acquireSlot(String slotKey, long limit, String leaseId) {
+            return Mono.fromSupplier(() -> acquireSlotNow(slotKey, limit, leaseId));
+        }
+    }
 }

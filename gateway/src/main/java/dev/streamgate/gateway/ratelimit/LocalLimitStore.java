@@ -16,7 +16,7 @@ import reactor.core.scheduler.Scheduler;
  * and the fallback while Redis is down. Limits hold per instance only. Slots are plain counters: they die with the
  * instance, so nothing can leak them across a crash.
  */
-final class LocalLimitStore implements LimitStore {
+final class LocalLimitStore implements LimitStore.Immediate {
     /** A full bucket is indistinguishable from a new one, so idle full buckets are dropped to bound memory. */
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
@@ -32,8 +32,8 @@ final class LocalLimitStore implements LimitStore {
     }
 
     @Override
-    public Mono<ConsumptionProbe> tryConsume(String bucketKey, long perMinute, long tokens) {
-        return Mono.fromSupplier(() -> bucket(bucketKey, perMinute).tryConsumeAndReturnRemaining(tokens));
+    public ConsumptionProbe tryConsumeNow(String bucketKey, long perMinute, long tokens) {
+        return bucket(bucketKey, perMinute).tryConsumeAndReturnRemaining(tokens);
     }
 
     @Override
@@ -47,20 +47,18 @@ final class LocalLimitStore implements LimitStore {
     }
 
     @Override
-    public Mono<SlotResult> acquireSlot(String slotKey, long limit, String leaseId) {
-        return Mono.fromSupplier(() -> {
-            SlotResult[] result = new SlotResult[1];
-            slots.compute(slotKey, (key, held) -> {
-                long now = held == null ? 0 : held;
-                if (now >= limit) {
-                    result[0] = new SlotResult(false, now);
-                    return held;
-                }
-                result[0] = new SlotResult(true, now + 1);
-                return now + 1;
-            });
-            return result[0];
+    public SlotResult acquireSlotNow(String slotKey, long limit, String leaseId) {
+        SlotResult[] result = new SlotResult[1];
+        slots.compute(slotKey, (key, held) -> {
+            long now = held == null ? 0 : held;
+            if (now >= limit) {
+                result[0] = new SlotResult(false, now);
+                return held;
+            }
+            result[0] = new SlotResult(true, now + 1);
+            return now + 1;
         });
+        return result[0];
     }
 
     @Override

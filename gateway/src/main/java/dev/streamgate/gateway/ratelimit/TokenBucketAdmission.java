@@ -75,6 +75,16 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
             }
         }
         String leaseId = instanceId + ':' + leases.incrementAndGet();
+        if (store instanceof LimitStore.Immediate immediate) {
+            return decide(List.of(
+                            consumeNow(immediate, subjects.get(0), Dimension.REQUESTS, 1),
+                            consumeNow(immediate, subjects.get(1), Dimension.REQUESTS, 1),
+                            consumeNow(immediate, subjects.get(0), Dimension.TOKENS, tokens),
+                            consumeNow(immediate, subjects.get(1), Dimension.TOKENS, tokens)),
+                    List.of(acquireNow(immediate, subjects.get(0), leaseId),
+                            acquireNow(immediate, subjects.get(1), leaseId)),
+                    subjects, tokens, leaseId);
+        }
         // All six checks at once (against Redis they are six round trips in parallel), answers in a fixed order.
         // Mono.zip rather than mergeSequential + collectList: the latter allocated queues sized for hundreds of
         // elements on every request.
@@ -137,6 +147,26 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
     private Mono<Attempt<BucketCheck>> consume(LimitSubject subject, Dimension dimension, long tokens) {
         return Attempt.of(store.tryConsume(subject.bucketKey(dimension), subject.limit(dimension), tokens)
                 .map(probe -> new BucketCheck(subject, dimension, tokens, probe)));
+    }
+
+    /** The same checks as {@link #consume} and {@link #acquire}, answered in place by a store in memory. */
+    private static Attempt<BucketCheck> consumeNow(LimitStore.Immediate store, LimitSubject subject,
+                                                   Dimension dimension, long tokens) {
+        try {
+            return new Attempt<>(new BucketCheck(subject, dimension, tokens,
+                    store.tryConsumeNow(subject.bucketKey(dimension), subject.limit(dimension), tokens)), null);
+        } catch (RuntimeException e) {
+            return new Attempt<>(null, e);  // decide() fails the admission with it, as for any store
+        }
+    }
+
+    private static Attempt<SlotCheck> acquireNow(LimitStore.Immediate store, LimitSubject subject, String leaseId) {
+        try {
+            return new Attempt<>(new SlotCheck(subject, store.acquireSlotNow(subject.slotKey(),
+                    subject.limit(Dimension.STREAMS), leaseId)), null);
+        } catch (RuntimeException e) {
+            return new Attempt<>(null, e);
+        }
     }
 
     private Mono<Attempt<SlotCheck>> acquire(LimitSubject subject, String leaseId) {
