@@ -60,6 +60,12 @@ final class LimitGrant implements AdmissionGrant {
                 running.dispose();
             }
             long difference = reservedTokens - Math.max(0, usedTokens);
+            if (store instanceof LimitStore.Immediate immediate) {
+                for (LimitSubject subject : subjects) {
+                    settleNow(immediate, subject, difference);
+                }
+                return Mono.empty();
+            }
             List<Mono<Void>> settlements = new ArrayList<>(subjects.size());
             for (LimitSubject subject : subjects) {
                 settlements.add(settle(subject, difference));
@@ -77,13 +83,37 @@ final class LimitGrant implements AdmissionGrant {
         return Mono.when(quietly(tokens), quietly(store.releaseSlot(subject.slotKey(), leaseId)));
     }
 
+    /** {@link #settle} answered in place by a store in memory, each step on its own as there. */
+    private void settleNow(LimitStore.Immediate immediate, LimitSubject subject, long difference) {
+        String bucket = subject.bucketKey(Dimension.TOKENS);
+        long perMinute = subject.limit(Dimension.TOKENS);
+        try {
+            if (difference > 0) {
+                immediate.addTokensNow(bucket, perMinute, difference);
+            } else if (difference < 0) {
+                immediate.consumeIgnoringLimitsNow(bucket, perMinute, -difference);
+            }
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+        try {
+            immediate.releaseSlotNow(subject.slotKey(), leaseId);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
     // The request has been answered already; see the class comment for what a failure costs.
     private Mono<Void> quietly(Mono<Void> operation) {
         return operation.onErrorResume(error -> {
-            metrics.reconcileFailed("complete");
-            failures.warn("{} rate-limit reconciliation(s) failed (a refund lost, or a slot lease left to lapse on "
-                    + "its own); latest: {}", error.toString());
+            failed(error);
             return Mono.empty();
         });
+    }
+
+    private void failed(Throwable error) {
+        metrics.reconcileFailed("complete");
+        failures.warn("{} rate-limit reconciliation(s) failed (a refund lost, or a slot lease left to lapse on "
+                + "its own); latest: {}", error.toString());
     }
 }

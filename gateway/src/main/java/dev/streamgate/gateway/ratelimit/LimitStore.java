@@ -43,6 +43,12 @@ interface LimitStore extends AutoCloseable {
 
         SlotResult acquireSlotNow(String slotKey, long limit, String leaseId);
 
+        void addTokensNow(String bucketKey, long perMinute, long tokens);
+
+        void consumeIgnoringLimitsNow(String bucketKey, long perMinute, long tokens);
+
+        void releaseSlotNow(String slotKey, String leaseId);
+
         @Override
         default Mono<ConsumptionProbe> tryConsume(String bucketKey, long perMinute, long tokens) {
             return Mono.fromSupplier(() -> tryConsumeNow(bucketKey, perMinute, tokens));
@@ -51,6 +57,21 @@ interface LimitStore extends AutoCloseable {
         @Override
         default Mono<SlotResult> acquireSlot(String slotKey, long limit, String leaseId) {
             return Mono.fromSupplier(() -> acquireSlotNow(slotKey, limit, leaseId));
+        }
+
+        @Override
+        default Mono<Void> addTokens(String bucketKey, long perMinute, long tokens) {
+            return Mono.fromRunnable(() -> addTokensNow(bucketKey, perMinute, tokens));
+        }
+
+        @Override
+        default Mono<Void> consumeIgnoringLimits(String bucketKey, long perMinute, long tokens) {
+            return Mono.fromRunnable(() -> consumeIgnoringLimitsNow(bucketKey, perMinute, tokens));
+        }
+
+        @Override
+        default Mono<Void> releaseSlot(String slotKey, String leaseId) {
+            return Mono.fromRunnable(() -> releaseSlotNow(slotKey, leaseId));
         }
     }
 }

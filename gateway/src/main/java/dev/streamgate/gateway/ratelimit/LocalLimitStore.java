@@ -37,13 +37,13 @@ final class LocalLimitStore implements LimitStore.Immediate {
     }
 
     @Override
-    public Mono<Void> addTokens(String bucketKey, long perMinute, long tokens) {
-        return Mono.fromRunnable(() -> bucket(bucketKey, perMinute).addTokens(tokens));
+    public void addTokensNow(String bucketKey, long perMinute, long tokens) {
+        bucket(bucketKey, perMinute).addTokens(tokens);
     }
 
     @Override
-    public Mono<Void> consumeIgnoringLimits(String bucketKey, long perMinute, long tokens) {
-        return Mono.fromRunnable(() -> bucket(bucketKey, perMinute).consumeIgnoringRateLimits(tokens));
+    public void consumeIgnoringLimitsNow(String bucketKey, long perMinute, long tokens) {
+        bucket(bucketKey, perMinute).consumeIgnoringRateLimits(tokens);
     }
 
     @Override
@@ -67,8 +67,8 @@ final class LocalLimitStore implements LimitStore.Immediate {
     }
 
     @Override
-    public Mono<Void> releaseSlot(String slotKey, String leaseId) {
-        return Mono.fromRunnable(() -> slots.computeIfPresent(slotKey, (key, held) -> held <= 1 ? null : held - 1));
+    public void releaseSlotNow(String slotKey, String leaseId) {
+        slots.computeIfPresent(slotKey, (key, held) -> held <= 1 ? null : held - 1);
     }
 
     @Override
