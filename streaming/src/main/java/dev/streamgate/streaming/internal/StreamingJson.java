@@ -1,5 +1,9 @@
 package dev.streamgate.streaming.internal;
 
+import java.io.OutputStream;
+
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
@@ -33,5 +37,14 @@ public final class StreamingJson {
     }
 
     private StreamingJson() {
+    }
+
+    /**
+     * A generator for the codecs, which write tokens only: made by the token stream factory with an empty write
+     * context, where the mapper's {@code createGenerator} also set up a serialization context for values they never
+     * write. An SSE stream makes one for each group of events.
+     */
+    public static JsonGenerator generator(OutputStream out) {
+        return MAPPER.tokenStreamFactory().createGenerator(ObjectWriteContext.empty(), out);
     }
 }

@@ -104,7 +104,7 @@ public final class ChatCompletionAssembler {
             throw new IllegalStateException("the stream has not finished");
         }
         var sink = new ByteSink(256 + (content == null ? 0 : content.length() * 2));
-        try (JsonGenerator g = StreamingJson.MAPPER.createGenerator(sink)) {
+        try (JsonGenerator g = StreamingJson.generator(sink)) {
             g.writeStartObject();
             g.writeStringProperty("id", WellFormedText.of(id));
             g.writeStringProperty("object", "chat.completion");

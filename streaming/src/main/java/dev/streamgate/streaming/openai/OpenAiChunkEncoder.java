@@ -286,7 +286,7 @@ public final class OpenAiChunkEncoder implements AutoCloseable {
 
     private JsonGenerator generator() {
         if (generator == null) {
-            generator = StreamingJson.MAPPER.createGenerator(out);
+            generator = StreamingJson.generator(out);
         }
         return generator;
     }

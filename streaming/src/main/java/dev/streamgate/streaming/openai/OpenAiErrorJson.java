@@ -30,7 +30,7 @@ public final class OpenAiErrorJson {
     /** The error object as UTF-8 bytes. */
     public static byte[] toBytes(String message, String type, String param, String code) {
         var sink = new ByteSink(128 + (message == null ? 0 : message.length()));
-        try (JsonGenerator g = StreamingJson.MAPPER.createGenerator(sink)) {
+        try (JsonGenerator g = StreamingJson.generator(sink)) {
             write(g, message, type, param, code);
         }
         return sink.toByteArray();
