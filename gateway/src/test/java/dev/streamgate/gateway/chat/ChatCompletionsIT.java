@@ -317,6 +317,10 @@ class ChatCompletionsIT {
         UPSTREAM.enqueue(FakeReply.tokens("metered", " tokens").usage(3, 2));
         chat(body("fake", "hi", true, "")).exchange().expectStatus().isOk().expectBody(String.class)
                 .returnResult();
+        // an authentication failure of its own, so that the test does not depend on another one's
+        client.post().uri("/v1/chat/completions").header("Authorization", "Bearer sk-sg-not-a-key")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body("fake", "hi", false, ""))
+                .exchange().expectStatus().isUnauthorized();
         String metrics = client.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
         assertThat(metrics)
@@ -327,6 +331,10 @@ class ChatCompletionsIT {
                 .contains("streamgate_streams_open")
                 .contains("streamgate_cost_total")
                 .contains("streamgate_auth_failures_total");
+        // the server observation, with Spring's tags (built once per combination by the gateway's convention)
+        assertThat(metrics.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")))
+                .anySatisfy(line -> assertThat(line).contains("method=\"POST\"").contains("outcome=\"SUCCESS\"")
+                        .contains("status=\"200\"").contains("uri=\"/v1/chat/completions\""));
     }
 
     @Test
