@@ -99,7 +99,8 @@ public final class DeploymentRouter implements AutoCloseable {
 
     /**
      * Routes one request to the deployments of {@code request.chat().model()}. Nothing happens until
-     * {@link RoutedStream#batches()} (or {@link RoutedStream#events()}) is subscribed; cancelling that subscription cancels the upstream call.
+     * {@link RoutedStream#batches()} (or {@link RoutedStream#events()}) is subscribed; cancelling that subscription
+     * cancels the upstream call.
      *
      * @throws UnknownModelException when no deployment serves the model (the gateway answers 404
      *                               {@code model_not_found})
