@@ -62,10 +62,10 @@ public final class TestPostgres {
             server = new Server(parsed.getHost(), port, user, password, admin);
         } else {
             try {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                // A Boot shutdown handler runs after every application context of the JVM has closed, so the
-                // gateways under test flush their usage records before the server goes; a JVM shutdown hook would
-                // run alongside Spring's and could stop it first.
+                // Without the library's own JVM shutdown hook: a Boot shutdown handler runs after every application
+                // context of the JVM has closed, so the gateways under test flush their usage records before the
+                // server goes; a JVM shutdown hook runs alongside Spring's and stopped it first.
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
                 SpringApplication.getShutdownHandlers().add(() -> {
                     try {
                         pg.close();
