@@ -184,22 +184,8 @@ public final class OpenAiChunkDecoder {
         if (!completion.hasMessage()) {
             throw new MalformedResponseException("the completion's choice has no message");
         }
-        var events = new ArrayList<StreamEvent>(4);
-        String content = completion.content();
-        if (content != null && !content.isEmpty()) {
-            events.add(new TextDelta(content));
-        }
-        String refusal = completion.refusal();
-        if (refusal != null && !refusal.isEmpty()) {
-            events.add(new TextDelta(refusal));
-        }
-        events.addAll(completion.toolCalls());
-        Usage reported = usage(completion.usage());
-        if (reported != null) {
-            events.add(new UsageReport(reported));
-        }
-        events.add(new Finish(FinishReason.fromWire(completion.finishReason())));
-        return events;
+        return completionEvents(completion.content(), completion.refusal(), completion.toolCalls(),
+                completion.usage(), completion.finishReason());
     }
 
     public static List<StreamEvent> decodeCompletion(JsonNode completion) {
@@ -217,21 +203,30 @@ public final class OpenAiChunkDecoder {
             throw new MalformedResponseException("the completion's choice has no message");
         }
         requireObject(message, "message");
-        var events = new ArrayList<StreamEvent>(4);
         String content = optionalText(message, "content");
+        String refusal = optionalText(message, "refusal");
+        var toolCalls = new ArrayList<StreamEvent>(1);
+        toolCalls(message.get("tool_calls"), toolCalls, false);
+        return completionEvents(content, refusal, toolCalls, completion.get("usage"),
+                optionalText(choice, "finish_reason"));
+    }
+
+    /** A whole answer's events, however it was read: its text, refusal, tool calls, usage and finish. */
+    private static List<StreamEvent> completionEvents(String content, String refusal, List<StreamEvent> toolCalls,
+                                                      JsonNode usageNode, String finishReason) {
+        var events = new ArrayList<StreamEvent>(4);
         if (content != null && !content.isEmpty()) {
             events.add(new TextDelta(content));
         }
-        String refusal = optionalText(message, "refusal");
         if (refusal != null && !refusal.isEmpty()) {
             events.add(new TextDelta(refusal));
         }
-        toolCalls(message.get("tool_calls"), events, false);
-        Usage reported = usage(completion.get("usage"));
+        events.addAll(toolCalls);
+        Usage reported = usage(usageNode);
         if (reported != null) {
             events.add(new UsageReport(reported));
         }
-        events.add(new Finish(FinishReason.fromWire(optionalText(choice, "finish_reason"))));
+        events.add(new Finish(FinishReason.fromWire(finishReason)));
         return events;
     }
 
