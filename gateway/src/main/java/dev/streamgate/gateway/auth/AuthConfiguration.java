@@ -70,8 +70,18 @@ public class AuthConfiguration {
     }
 
     @Bean
-    AuthFilter authFilter(BearerAuthenticator authenticator, AuthProperties properties, MeterRegistry meters) {
-        return new AuthFilter(authenticator, new RouteAccess(properties.publicPaths()), meters);
+    RequestAuthentication requestAuthentication(BearerAuthenticator authenticator, MeterRegistry meters) {
+        return new RequestAuthentication(authenticator, meters);
+    }
+
+    @Bean
+    RouteAccess routeAccess(AuthProperties properties) {
+        return new RouteAccess(properties.publicPaths());
+    }
+
+    @Bean
+    AuthFilter authFilter(RequestAuthentication authentication, RouteAccess routeAccess) {
+        return new AuthFilter(authentication, routeAccess);
     }
 
     @Bean

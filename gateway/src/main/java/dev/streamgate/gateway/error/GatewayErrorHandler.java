@@ -1,9 +1,6 @@
 package dev.streamgate.gateway.error;
 
-import dev.streamgate.adapters.spi.RequestLogContext;
 import dev.streamgate.gateway.observability.TraceContextFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,8 +18,6 @@ import reactor.core.publisher.Mono;
 @Component
 @Order(-10)
 public class GatewayErrorHandler implements WebExceptionHandler {
-    private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
-
     private final ErrorBodies bodies;
 
     public GatewayErrorHandler(ErrorBodies bodies) {
@@ -36,19 +31,15 @@ public class GatewayErrorHandler implements WebExceptionHandler {
             // The status line is gone; the stream writers report errors in-band. Nothing more can be said here.
             return Mono.error(ex);
         }
-        GatewayException error = ErrorClassifier.classify(ex);
-        if (error.status() >= 500) {
-            try (var ignored = RequestLogContext.open(TraceContextFilter.of(exchange))) {
-                log.error("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                        error.code(), error.getCause() != null ? error.getCause() : error);
-            }
-        }
+        var request = exchange.getRequest();
+        ErrorResponse error = ErrorResponse.of(ex, bodies, TraceContextFilter.of(exchange),
+                request.getMethod() + " " + request.getPath());
         response.setStatusCode(HttpStatus.valueOf(error.status()));
         var headers = response.getHeaders();
         headers.remove("Content-Length");
         headers.setContentType(MediaType.APPLICATION_JSON);
         error.headers().forEach(headers::set);
-        byte[] body = bodies.toJson(error);
+        byte[] body = error.body();
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
 }

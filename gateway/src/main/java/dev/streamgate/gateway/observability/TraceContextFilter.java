@@ -3,7 +3,7 @@ package dev.streamgate.gateway.observability;
 import java.util.random.RandomGenerator;
 
 import dev.streamgate.streaming.TraceParent;
-import io.micrometer.tracing.Span;
+import io.micrometer.observation.Observation;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.springframework.core.Ordered;
@@ -55,19 +55,27 @@ public final class TraceContextFilter implements WebFilter, Ordered {
     }
 
     private TraceParent traceOf(ServerWebExchange exchange) {
-        TraceContext span = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-                .map(context -> (TracingObservationHandler.TracingContext) context.get(
-                        TracingObservationHandler.TracingContext.class))
-                .map(TracingObservationHandler.TracingContext::getSpan)
-                .map(Span::context)
-                .orElse(null);
+        return traceOf(ServerRequestObservationContext.findCurrent(exchange.getAttributes()).orElse(null),
+                exchange.getRequest().getHeaders().getFirst(HEADER), random);
+    }
+
+    /**
+     * The trace of a request: the span that its server observation opened, or, without one (tracing off), the
+     * incoming {@code traceparent} continued or a new trace, never marked sampled since nothing records it.
+     *
+     * @param observation the request's server observation context, or null
+     * @param incoming    the request's {@code traceparent} header, or null
+     */
+    static TraceParent traceOf(Observation.Context observation, String incoming, RandomGenerator random) {
+        TracingObservationHandler.TracingContext tracing = observation == null ? null
+                : observation.get(TracingObservationHandler.TracingContext.class);
+        TraceContext span = tracing == null || tracing.getSpan() == null ? null : tracing.getSpan().context();
         if (span != null && span.traceId() != null && span.spanId() != null) {
             return new TraceParent(span.traceId(), span.spanId(), Boolean.TRUE.equals(span.sampled()));
         }
-        TraceParent trace = TraceParent.parse(exchange.getRequest().getHeaders().getFirst(HEADER))
-                .map(incoming -> incoming.newSpan(random))
+        TraceParent trace = TraceParent.parse(incoming)
+                .map(parent -> parent.newSpan(random))
                 .orElseGet(() -> TraceParent.newTrace(random, false));
-        // never marked sampled: nothing records this span
         return trace.sampled() ? new TraceParent(trace.traceId(), trace.spanId(), false) : trace;
     }
 }
