@@ -1,5 +1,6 @@
 package dev.streamgate.gateway.chat;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.streamgate.adapters.RoutedStream;
@@ -11,10 +12,8 @@ import dev.streamgate.streaming.openai.ChatCompletionRequest;
 record ChatCall(String id, long created, ChatCompletionRequest chat, AdmissionGrant grant, RequestMeter meter,
                 RoutedStream routed, TraceParent trace) {
 
-    /** Rate-limit headers and the request id, on every response. */
+    /** The rate-limit headers of an answer, in a map of its own (the edge adds the request id and the trace). */
     Map<String, String> responseHeaders() {
-        var headers = new java.util.LinkedHashMap<>(grant.headers());
-        headers.put("x-request-id", id);
-        return headers;
+        return new LinkedHashMap<>(grant.headers());
     }
 }

@@ -4,8 +4,6 @@ import java.time.Clock;
 
 import dev.streamgate.adapters.DeploymentRouter;
 import dev.streamgate.gateway.ratelimit.Admission;
-import dev.streamgate.gateway.web.HttpProperties;
-import dev.streamgate.gateway.web.RequestIds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -16,11 +14,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class ChatRoutes {
 
+    /** Served on Reactor Netty directly (see {@code web.DirectRoutes}): the route that carries the traffic. */
     @Bean
-    ChatCompletionsHandler chatCompletionsHandler(Admission admission, DeploymentRouter router, SseResponder sse,
-                                                  JsonResponder json, ChatProperties properties, Clock clock,
-                                                  RequestIds ids, HttpProperties http) {
-        return new ChatCompletionsHandler(admission, router, sse, json, properties, ids, clock, http);
+    ChatCompletionsRoute chatCompletionsRoute(Admission admission, DeploymentRouter router, SseResponder sse,
+                                              JsonResponder json, ChatProperties properties, Clock clock) {
+        return new ChatCompletionsRoute(admission, router, sse, json, properties, clock);
     }
 
     @Bean
@@ -29,9 +27,8 @@ class ChatRoutes {
     }
 
     @Bean
-    RouterFunction<ServerResponse> chatRouterFunction(ChatCompletionsHandler chat, ModelsHandler models) {
+    RouterFunction<ServerResponse> chatRouterFunction(ModelsHandler models) {
         return RouterFunctions.route()
-                .POST("/v1/chat/completions", chat::handle)
                 .GET("/v1/models", models::handle)
                 .build();
     }

@@ -1,11 +1,11 @@
 package dev.streamgate.gateway.chat;
 
 import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.web.DirectAnswer;
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.openai.ChatCompletionAssembler;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,7 +22,7 @@ class JsonResponder {
         this.metered = metered;
     }
 
-    Mono<ServerResponse> respond(ChatCall call) {
+    Mono<DirectAnswer> respond(ChatCall call) {
         return metered.of(call)
                 .collect(() -> new ChatCompletionAssembler(call.id(), call.created(), call.chat().model()),
                         (assembler, batch) -> batch.forEach(assembler::accept))
@@ -32,15 +32,8 @@ class JsonResponder {
                         return Mono.error(GatewayException.upstream(error.status(), error.code(),
                                 error.message(), null));
                     }
-                    byte[] json = assembled.toJson();
-                    // The bytes are written as they are: bodyValue would look up a message writer for byte[] among
-                    // the codecs on every response.
-                    return ServerResponse.ok()
-                            .contentType(MediaType.APPLICATION_JSON)
-                            .contentLength(json.length)
-                            .headers(headers -> call.responseHeaders().forEach(headers::set))
-                            .body((message, context) -> message.writeWith(
-                                    Mono.fromSupplier(() -> message.bufferFactory().wrap(json))));
+                    return Mono.just(new DirectAnswer.Whole(MediaType.APPLICATION_JSON_VALUE,
+                            call.responseHeaders(), assembled.toJson()));
                 });
     }
 }

@@ -1,18 +1,19 @@
 package dev.streamgate.gateway.chat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.streamgate.adapters.EventLoopTimer;
 import dev.streamgate.gateway.error.ErrorClassifier;
 import dev.streamgate.gateway.error.GatewayException;
+import dev.streamgate.gateway.web.DirectAnswer;
 import dev.streamgate.streaming.StreamEvent;
 import dev.streamgate.streaming.openai.OpenAiChunkEncoder;
 import dev.streamgate.streaming.sse.Heartbeats;
 import dev.streamgate.streaming.sse.SseFrames;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -38,7 +39,7 @@ class SseResponder {
         this.heartbeatScheduler = requestTimer;
     }
 
-    Mono<ServerResponse> respond(ChatCall call) {
+    DirectAnswer.Streamed respond(ChatCall call) {
         var encoder = OpenAiChunkEncoder.sseFrames(call.id(), call.created(), call.chat().model(),
                 call.chat().includeUsage());
         AtomicBoolean failed = new AtomicBoolean();
@@ -48,22 +49,18 @@ class SseResponder {
                 .filter(batchFrames -> batchFrames.length > 0)
                 .concatWith(Mono.fromSupplier(SseFrames::done).filter(done -> !failed.get()));
         AtomicBoolean started = new AtomicBoolean();
+        // Reactor Netty writes the frames that are ready and flushes when none is left, so a burst of chunks (an
+        // upstream read that completed several) costs one flush and one system call, while a lone chunk is still
+        // flushed at once
         Flux<byte[]> body = Heartbeats.withHeartbeats(frames, properties.heartbeatInterval(), SseFrames::keepAlive,
                         heartbeatScheduler)
                 .doOnNext(frame -> started.set(true))
                 .onErrorResume(error -> started.get() ? Mono.just(errorFrame(error)) : Mono.error(error));
-        return ServerResponse.ok()
-                .contentType(MediaType.TEXT_EVENT_STREAM)
-                .headers(headers -> {
-                    call.responseHeaders().forEach(headers::set);
-                    headers.setCacheControl("no-cache");
-                    // Tells nginx-style proxies not to buffer the stream.
-                    headers.set("X-Accel-Buffering", "no");
-                })
-                // writeWith, not writeAndFlushWith: Reactor Netty writes the frames that are ready and flushes when
-                // none is left, so a burst of chunks (an upstream read that completed several) costs one flush and
-                // one system call, while a lone chunk is still flushed at once
-                .body((message, context) -> message.writeWith(body.map(bytes -> message.bufferFactory().wrap(bytes))));
+        Map<String, String> headers = call.responseHeaders();
+        headers.put("Cache-Control", "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        headers.put("X-Accel-Buffering", "no");
+        return new DirectAnswer.Streamed(MediaType.TEXT_EVENT_STREAM_VALUE, headers, body);
     }
 
     /** The frames of a group of events, back to back; empty when none of them is written (a withheld usage). */

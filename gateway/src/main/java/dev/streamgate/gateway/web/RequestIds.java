@@ -50,7 +50,7 @@ public final class RequestIds {
 
     // One draw of random bytes per id (usually): each byte's low 6 bits pick a character, and the two values
     // past the alphabet are skipped, so every character stays uniform.
-    String next(String prefix) {
+    public String next(String prefix) {
         char[] id = new char[LENGTH];
         byte[] bytes = new byte[LENGTH + 8];
         int filled = 0;

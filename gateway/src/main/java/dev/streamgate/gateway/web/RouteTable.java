@@ -40,9 +40,18 @@ public final class RouteTable {
     }
 
     public static RouteTable of(Collection<? extends RouterFunction<?>> functions) {
+        return of(functions, List.of());
+    }
+
+    /** The functional routes and the direct routes (served on Reactor Netty, see {@link DirectRoutes}). */
+    public static RouteTable of(Collection<? extends RouterFunction<?>> functions,
+                                Collection<? extends DirectRoute> direct) {
         Collector collector = new Collector();
         functions.forEach(function -> function.accept(collector));
-        return new RouteTable(collector.routes);
+        List<Route> routes = new ArrayList<>(collector.routes);
+        direct.forEach(route -> routes.add(new Route(PathPatternParser.defaultInstance.parse(route.path()),
+                Set.of(route.method()))));
+        return new RouteTable(routes);
     }
 
     /** The methods some route takes at this path, in a stable order; empty when no route has the path. */

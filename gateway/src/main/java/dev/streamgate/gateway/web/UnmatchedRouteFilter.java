@@ -24,11 +24,13 @@ final class UnmatchedRouteFilter implements WebFilter, Ordered {
     static final int ORDER = RequestIdFilter.ORDER + 10;
 
     private final ObjectProvider<RouterFunction<?>> routerFunctions;
+    private final ObjectProvider<DirectRoute> directRoutes;
     /** Built on first use: the routes are beans that may be created after this filter. */
     private volatile RouteTable routes;
 
-    UnmatchedRouteFilter(ObjectProvider<RouterFunction<?>> routerFunctions) {
+    UnmatchedRouteFilter(ObjectProvider<RouterFunction<?>> routerFunctions, ObjectProvider<DirectRoute> directRoutes) {
         this.routerFunctions = routerFunctions;
+        this.directRoutes = directRoutes;
     }
 
     @Override
@@ -50,7 +52,7 @@ final class UnmatchedRouteFilter implements WebFilter, Ordered {
         String path = request.getPath().pathWithinApplication().value();
         RouteTable table = routes;
         if (table == null) {
-            table = RouteTable.of(routerFunctions.orderedStream().toList());
+            table = RouteTable.of(routerFunctions.orderedStream().toList(), directRoutes.orderedStream().toList());
             routes = table;
         }
         Set<String> allowed = table.methodsAt(request.getPath().pathWithinApplication());

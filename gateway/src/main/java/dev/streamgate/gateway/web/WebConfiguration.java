@@ -1,10 +1,15 @@
 package dev.streamgate.gateway.web;
 
 import java.security.SecureRandom;
+import java.util.List;
 
+import dev.streamgate.gateway.auth.RequestAuthentication;
+import dev.streamgate.gateway.auth.RouteAccess;
 import dev.streamgate.gateway.error.ErrorBodies;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.http.codec.CodecCustomizer;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -56,9 +61,22 @@ class WebConfiguration {
         return new RequestIdFilter(ids);
     }
 
+    /**
+     * The direct routes, served on Reactor Netty ahead of Spring's web handler; Spring Boot hands every
+     * {@link NettyRouteProvider} bean to its Netty server.
+     */
+    @Bean
+    DirectRoutes directRoutes(List<DirectRoute> routes, RouteAccess access, RequestAuthentication authentication,
+                              RequestIds ids, ErrorBodies bodies, ObjectProvider<ObservationRegistry> observations,
+                              SecureRandom random, HttpProperties http) {
+        return new DirectRoutes(routes, access, authentication, ids, bodies,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP), random, http);
+    }
+
     /** Lazy: the route table is read from the router functions on first use, once every one of them exists. */
     @Bean
-    UnmatchedRouteFilter unmatchedRouteFilter(ObjectProvider<RouterFunction<?>> routerFunctions) {
-        return new UnmatchedRouteFilter(routerFunctions);
+    UnmatchedRouteFilter unmatchedRouteFilter(ObjectProvider<RouterFunction<?>> routerFunctions,
+                                              ObjectProvider<DirectRoute> directRoutes) {
+        return new UnmatchedRouteFilter(routerFunctions, directRoutes);
     }
 }

@@ -331,10 +331,13 @@ class ChatCompletionsIT {
                 .contains("streamgate_streams_open")
                 .contains("streamgate_cost_total")
                 .contains("streamgate_auth_failures_total");
-        // the server observation, with Spring's tags (built once per combination by the gateway's convention)
+        // the server observation of the chat route, with Spring's tags, refusals included
         assertThat(metrics.lines().filter(line -> line.startsWith("http_server_requests_seconds_count{")))
                 .anySatisfy(line -> assertThat(line).contains("method=\"POST\"").contains("outcome=\"SUCCESS\"")
-                        .contains("status=\"200\"").contains("uri=\"/v1/chat/completions\""));
+                        .contains("status=\"200\"").contains("uri=\"/v1/chat/completions\""))
+                .anySatisfy(line -> assertThat(line).contains("method=\"POST\"")
+                        .contains("outcome=\"CLIENT_ERROR\"").contains("status=\"401\"")
+                        .contains("uri=\"/v1/chat/completions\""));
     }
 
     @Test
