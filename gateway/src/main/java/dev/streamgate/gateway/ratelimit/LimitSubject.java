@@ -11,7 +11,8 @@ import dev.streamgate.gateway.auth.Principal;
  * shaped by the old limit; the old bucket expires on its own. Stream slots are keyed without the limit because
  * the streams already open still count after a plan change.
  */
-record LimitSubject(Type type, String description, String keyBase, PlanLimits limits) {
+record LimitSubject(Type type, String description, PlanLimits limits, String requestsKey, String tokensKey,
+                    String slotKey) {
     enum Type {
         TENANT("tenant"), KEY("key");
 
@@ -32,13 +33,21 @@ record LimitSubject(Type type, String description, String keyBase, PlanLimits li
     }
 
     static LimitSubject tenant(Principal principal, String keyPrefix) {
-        return new LimitSubject(Type.TENANT, "tenant " + principal.tenantId(),
-                keyPrefix + principal.tenantId() + ":tenant", principal.plan().tenantLimits());
+        return of(Type.TENANT, "tenant " + principal.tenantId(), keyPrefix + principal.tenantId() + ":tenant",
+                principal.plan().tenantLimits());
     }
 
     static LimitSubject key(Principal principal, String keyPrefix) {
-        return new LimitSubject(Type.KEY, "key " + principal.limitKey() + " of tenant " + principal.tenantId(),
+        return of(Type.KEY, "key " + principal.limitKey() + " of tenant " + principal.tenantId(),
                 keyPrefix + principal.tenantId() + ":key:" + principal.limitKey(), principal.plan().keyLimits());
+    }
+
+    /** The keys are built once here: a subject is asked for them several times per request. */
+    private static LimitSubject of(Type type, String description, String keyBase, PlanLimits limits) {
+        return new LimitSubject(type, description, limits,
+                keyBase + ':' + Dimension.REQUESTS.tag() + ':' + limits.requestsPerMinute(),
+                keyBase + ':' + Dimension.TOKENS.tag() + ':' + limits.tokensPerMinute(),
+                keyBase + ":streams");
     }
 
     long limit(Dimension dimension) {
@@ -49,11 +58,12 @@ record LimitSubject(Type type, String description, String keyBase, PlanLimits li
         };
     }
 
+    /** The bucket of a per-minute dimension; streams are counted in {@link #slotKey()}. */
     String bucketKey(Dimension dimension) {
-        return keyBase + ':' + dimension.tag() + ':' + limit(dimension);
-    }
-
-    String slotKey() {
-        return keyBase + ":streams";
+        return switch (dimension) {
+            case REQUESTS -> requestsKey;
+            case TOKENS -> tokensKey;
+            case STREAMS -> throw new IllegalArgumentException("streams are slots, not a bucket");
+        };
     }
 }

@@ -27,7 +27,7 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TokenBucketAdmission.class);
 
     private final LimitStore store;
-    private final String keyPrefix;
+    private final LimitSubjects subjects;
     private final Duration concurrencyRetryAfter;
     private final Duration renewEvery;
     private final Scheduler scheduler;
@@ -47,7 +47,7 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.giveBackFailures = new ThrottledLog(log, clock, properties.outageLogInterval());
         this.renewalFailures = new ThrottledLog(log, clock, properties.outageLogInterval());
-        this.keyPrefix = properties.keyPrefix();
+        this.subjects = new LimitSubjects(properties.keyPrefix());
         this.concurrencyRetryAfter = properties.concurrencyRetryAfter();
         this.renewEvery = properties.streamLease().dividedBy(3);
         this.scheduler = scheduler;
@@ -67,8 +67,7 @@ final class TokenBucketAdmission implements Admission, AutoCloseable {
             return Mono.error(new IllegalArgumentException("reservedTokens must not be negative, was " + reservedTokens));
         }
         long tokens = Math.max(1, reservedTokens);
-        List<LimitSubject> subjects = List.of(LimitSubject.tenant(principal, keyPrefix),
-                LimitSubject.key(principal, keyPrefix));
+        List<LimitSubject> subjects = this.subjects.of(principal);
         for (LimitSubject subject : subjects) {
             if (tokens > subject.limit(Dimension.TOKENS)) {
                 return Mono.error(tooLarge(subject, tokens));
