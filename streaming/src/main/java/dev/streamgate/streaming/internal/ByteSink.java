@@ -45,6 +45,20 @@ public final class ByteSink extends OutputStream {
         length = 0;
     }
 
+    /** Room for {@code extra} more bytes: the array to write them into from {@link #length()}, then {@link #advance}. */
+    public byte[] reserve(int extra) {
+        ensure(extra);
+        return buffer;
+    }
+
+    /** Counts {@code count} bytes written straight into the array from {@link #reserve}. */
+    public void advance(int count) {
+        if (count < 0 || length + count > buffer.length) {
+            throw new IllegalArgumentException("cannot advance by " + count);
+        }
+        length += count;
+    }
+
     private void ensure(int extra) {
         int needed = length + extra;
         if (needed > buffer.length) {

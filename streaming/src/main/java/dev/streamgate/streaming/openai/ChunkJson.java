@@ -1,9 +1,14 @@
 package dev.streamgate.streaming.openai;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 import dev.streamgate.streaming.FinishReason;
 import dev.streamgate.streaming.StreamEvent.StreamError;
 import dev.streamgate.streaming.StreamEvent.ToolCallDelta;
 import dev.streamgate.streaming.Usage;
+import dev.streamgate.streaming.internal.ByteSink;
+import dev.streamgate.streaming.internal.StreamingJson;
 import dev.streamgate.streaming.internal.WellFormedText;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
@@ -100,6 +105,35 @@ final class ChunkJson {
         } else {
             g.writeString(EMPTY);
         }
+    }
+
+    /**
+     * Everything a text chunk has before its content string, {@code {"id":...,"choices":[{"index":0,"delta":
+     * {"content":}, as the generator writes it: the part of every such chunk that only the stream decides.
+     */
+    static byte[] contentChunkHead(SerializableString id, long created, SerializableString model) {
+        ByteSink head = new ByteSink(256);
+        byte[] written;
+        try (JsonGenerator g = StreamingJson.generator(head)) {
+            startChunk(g, id, created, model);
+            startChoice(g);
+            g.writeName(CONTENT);
+            g.writeString(EMPTY);
+            g.flush();
+            // taken before close, which would end the open objects
+            written = head.toByteArray();
+        }
+        // the generator writes the name, then the colon and the value: drop the empty string it was given
+        if (written.length < 3 || written[written.length - 3] != ':' || written[written.length - 1] != '"') {
+            throw new IllegalStateException("unexpected chunk head: " + new String(written, StandardCharsets.UTF_8));
+        }
+        return Arrays.copyOf(written, written.length - 2);
+    }
+
+    /** What follows a text chunk's content string: the rest of {@link #endChoice} and {@link #endChunk}. */
+    static byte[] contentChunkTail(boolean usageNull) {
+        return ("},\"logprobs\":null,\"finish_reason\":null}]" + (usageNull ? ",\"usage\":null" : "") + "}")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     static void content(JsonGenerator g, String text) {

@@ -303,4 +303,26 @@ class OpenAiChunkEncoderTest {
         assertThat(new String(encoder.encode(new TextDelta("b")).get(0), StandardCharsets.UTF_8))
                 .endsWith("\"delta\":{\"content\":\"b\"},\"logprobs\":null,\"finish_reason\":null}]}");
     }
+
+    /** Text chunks are written without a generator; they read back as the generator would have written them. */
+    @Test
+    void textChunksAreTheBytesJacksonWouldWrite() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        List<String> models = List.of("gpt-4o-mini", "mödel \"quoted\" \\ /slash", "模型\u0001");
+        List<String> texts = List.of("Hello", "", "line\nbreak\ttab", "\"\\", "日本 😀", "\u0000\u001f\u007f",
+                "x".repeat(3000));
+        for (String model : models) {
+            for (boolean includeUsage : new boolean[] {false, true}) {
+                var encoder = new OpenAiChunkEncoder("chatcmpl-9", 1L, model, includeUsage);
+                encoder.encode(new TextDelta("first"));
+                for (String text : texts) {
+                    String chunk = new String(encoder.encode(new TextDelta(text)).getFirst(), StandardCharsets.UTF_8);
+                    JsonNode tree = mapper.readTree(chunk);
+                    assertThat(tree.path("model").asString()).isEqualTo(model);
+                    assertThat(tree.path("choices").get(0).path("delta").path("content").asString()).isEqualTo(text);
+                    assertThat(mapper.writeValueAsString(tree)).isEqualTo(chunk);
+                }
+            }
+        }
+    }
 }
