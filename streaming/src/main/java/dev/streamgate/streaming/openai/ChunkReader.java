@@ -44,8 +44,20 @@ final class ChunkReader {
         }
     }
 
-    /** Reads a chunk from its UTF-8 bytes, as they came off the network: no text is decoded or copied first. */
+    /**
+     * Reads a chunk from its UTF-8 bytes, as they came off the network: no text is decoded or copied first. The
+     * common chunk is read by {@link ChunkScanner} without a parser; Jackson reads the rest.
+     */
     static Chunk read(byte[] utf8Json) {
+        Chunk scanned = ChunkScanner.scan(utf8Json);
+        if (scanned != null) {
+            return scanned;
+        }
+        return readWithJackson(utf8Json);
+    }
+
+    /** {@link #read(byte[])} without the scanner: what the scanner's answers are held to. */
+    static Chunk readWithJackson(byte[] utf8Json) {
         try (JsonParser parser = StreamingJson.MAPPER.createParser(utf8Json)) {
             return read(parser, false);
         } catch (JacksonException e) {
