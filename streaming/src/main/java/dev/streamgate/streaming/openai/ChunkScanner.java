@@ -1,6 +1,7 @@
 package dev.streamgate.streaming.openai;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,8 +19,28 @@ final class ChunkScanner {
     static final int MAX_DEPTH = 32;
     static final int MAX_NUMBER = 64;
 
+    private static final byte[][] ROOT_KEYS = keys("choices", "usage", "error", "object");
+    private static final byte[][] CHOICE_KEYS = keys("index", "delta", "finish_reason");
+    private static final byte[][] DELTA_KEYS = keys("content", "refusal", "tool_calls");
+    private static final byte[][] ERROR_VALUE = keys("error");
+    /** The bytes a string's plain run may hold: printable ASCII but the quote and the backslash. */
+    private static final boolean[] PLAIN = new boolean[256];
+    /** Flags of a scanned string. */
+    private static final int ESCAPED = 1;
+    private static final int NON_ASCII = 2;
+
+    static {
+        for (int b = 0x20; b < 0x80; b++) {
+            PLAIN[b] = b != '"' && b != '\\';
+        }
+    }
+
     private final byte[] in;
     private int at;
+    /** The last string scanned: its content between the quotes, and its flags. */
+    private int stringStart;
+    private int stringEnd;
+    private int stringFlags;
 
     /** Thrown to give up; no stack trace, since giving up is an answer, not an error. */
     private static final class GiveUp extends RuntimeException {
@@ -54,10 +75,10 @@ final class ChunkScanner {
         Choice first = null;
         if (!tryConsume('}')) {
             do {
-                String name = string();
+                int name = key(ROOT_KEYS);
                 expect(':');
                 switch (name) {
-                    case "choices" -> {
+                    case 0 -> { // choices
                         if (tryLiteral("null")) {
                             first = null;
                         } else if (peek() == '[') {
@@ -66,14 +87,14 @@ final class ChunkScanner {
                             throw giveUp();
                         }
                     }
-                    case "usage", "error" -> {
+                    case 1, 2 -> { // usage, error
                         if (!tryLiteral("null")) {
                             throw giveUp();
                         }
                     }
-                    case "object" -> {
+                    case 3 -> { // object
                         if (peek() == '"') {
-                            if (string().equals("error")) {
+                            if (key(ERROR_VALUE) == 0) {
                                 throw giveUp();
                             }
                         } else {
@@ -123,11 +144,11 @@ final class ChunkScanner {
             return choice;
         }
         do {
-            String name = string();
+            int name = key(CHOICE_KEYS);
             expect(':');
             switch (name) {
-                case "index" -> choice.firstIndex = index();
-                case "delta" -> {
+                case 0 -> choice.firstIndex = index();
+                case 1 -> { // delta
                     if (!tryLiteral("null")) {
                         if (peek() != '{') {
                             throw giveUp();
@@ -135,7 +156,7 @@ final class ChunkScanner {
                         delta(choice);
                     }
                 }
-                case "finish_reason" -> choice.finishReason = optionalString();
+                case 2 -> choice.finishReason = optionalString();
                 default -> skipValue(3);
             }
         } while (tryConsume(','));
@@ -149,12 +170,12 @@ final class ChunkScanner {
             return;
         }
         do {
-            String name = string();
+            int name = key(DELTA_KEYS);
             expect(':');
             switch (name) {
-                case "content" -> choice.content = optionalString();
-                case "refusal" -> choice.refusal = optionalString();
-                case "tool_calls" -> {
+                case 0 -> choice.content = optionalString();
+                case 1 -> choice.refusal = optionalString();
+                case 2 -> { // tool_calls
                     if (!tryLiteral("null")) {
                         throw giveUp();
                     }
@@ -294,82 +315,136 @@ final class ChunkScanner {
         }
     }
 
+    /** Scans a string and decodes it. */
     private String string() {
-        skipWhitespace();
-        if (in[at] != '"') {
-            throw giveUp();
-        }
-        int start = ++at;
-        boolean ascii = true;
-        while (true) {
-            byte b = in[at];
-            if (b == '"') {
-                String text = ascii ? new String(in, start, at - start, StandardCharsets.ISO_8859_1)
-                        : utf8(start, at);
-                at++;
-                return text;
-            }
-            if (b == '\\') {
-                return escapedString(start);
-            }
-            if (b >= 0 && b < 0x20) {
-                throw giveUp();
-            }
-            ascii &= b >= 0;
-            at++;
-        }
+        scanString();
+        return decoded();
     }
 
-    /** A string with escapes, from its first character; {@code at} is on the first backslash. */
-    private String escapedString(int start) {
-        StringBuilder text = new StringBuilder(at - start + 16);
-        text.append(utf8(start, at));
+    private void skipString() {
+        scanString();
+    }
+
+    /**
+     * The index of the string at the cursor (a key, mostly) among {@code names}, or -1: compared on its bytes, so
+     * no text is made for it unless it has escapes.
+     */
+    private int key(byte[][] names) {
+        scanString();
+        if (stringFlags == 0) {
+            int length = stringEnd - stringStart;
+            for (int n = 0; n < names.length; n++) {
+                byte[] name = names[n];
+                if (name.length == length
+                        && Arrays.equals(in, stringStart, stringEnd, name, 0, length)) {
+                    return n;
+                }
+            }
+            return -1;
+        }
+        String text = decoded();
+        for (int n = 0; n < names.length; n++) {
+            if (text.equals(new String(names[n], StandardCharsets.US_ASCII))) {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Scans the string at the cursor (after whitespace) to its closing quote, checking it as Jackson would refuse
+     * it (raw control characters, unknown escapes) and its UTF-8 strictly; sets {@link #stringStart},
+     * {@link #stringEnd} and {@link #stringFlags}, and leaves the cursor after the quote.
+     */
+    private void scanString() {
+        skipWhitespace();
+        byte[] bytes = in;
+        int i = at;
+        if (bytes[i] != '"') {
+            throw giveUp();
+        }
+        int start = ++i;
+        int flags = 0;
         while (true) {
-            int runStart = at;
-            while (in[at] != '"' && in[at] != '\\') {
-                if (in[at] >= 0 && in[at] < 0x20) {
+            while (PLAIN[bytes[i] & 0xFF]) {
+                i++;
+            }
+            byte b = bytes[i];
+            if (b == '"') {
+                break;
+            }
+            if (b == '\\') {
+                flags |= ESCAPED;
+                byte e = bytes[i + 1];
+                if (e == 'u') {
+                    for (int k = 2; k < 6; k++) {
+                        if (Character.digit(bytes[i + k], 16) < 0) {
+                            throw giveUp();
+                        }
+                    }
+                    i += 6;
+                } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
+                        || e == 't') {
+                    i += 2;
+                } else {
                     throw giveUp();
                 }
-                at++;
+                continue;
             }
-            text.append(utf8(runStart, at));
-            if (in[at] == '"') {
-                at++;
-                return text.toString();
+            if (b < 0x20) {
+                if (b >= 0) {
+                    throw giveUp();
+                }
+                flags |= NON_ASCII;
             }
-            at++;
-            byte e = in[at++];
+            i++;
+        }
+        if ((flags & NON_ASCII) != 0) {
+            checkUtf8(start, i);
+        }
+        stringStart = start;
+        stringEnd = i;
+        stringFlags = flags;
+        at = i + 1;
+    }
+
+    /** The text of the string last scanned. */
+    private String decoded() {
+        if (stringFlags == 0) {
+            return new String(in, stringStart, stringEnd - stringStart, StandardCharsets.ISO_8859_1);
+        }
+        if (stringFlags == NON_ASCII) {
+            return new String(in, stringStart, stringEnd - stringStart, StandardCharsets.UTF_8);
+        }
+        StringBuilder text = new StringBuilder(stringEnd - stringStart);
+        int i = stringStart;
+        while (i < stringEnd) {
+            int run = i;
+            while (i < stringEnd && in[i] != '\\') {
+                i++;
+            }
+            text.append(new String(in, run, i - run, StandardCharsets.UTF_8));
+            if (i == stringEnd) {
+                break;
+            }
+            byte e = in[i + 1];
             switch (e) {
-                case '"' -> text.append('"');
-                case '\\' -> text.append('\\');
-                case '/' -> text.append('/');
                 case 'b' -> text.append('\b');
                 case 'f' -> text.append('\f');
                 case 'n' -> text.append('\n');
                 case 'r' -> text.append('\r');
                 case 't' -> text.append('\t');
-                case 'u' -> {
-                    int code = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int digit = Character.digit(in[at++], 16);
-                        if (digit < 0) {
-                            throw giveUp();
-                        }
-                        code = code * 16 + digit;
-                    }
-                    text.append((char) code);
-                }
-                default -> throw giveUp();
+                case 'u' -> text.append((char) Integer.parseInt(new String(in, i + 2, 4, StandardCharsets.US_ASCII),
+                        16));
+                default -> text.append((char) e); // " \ /
             }
+            i += e == 'u' ? 6 : 2;
         }
+        return text.toString();
     }
 
-    private void skipString() {
-        string();
-    }
-
-    /** Strictly valid UTF-8 (RFC 3629) decoded; anything else is for Jackson to judge. */
-    private String utf8(int from, int to) {
+    /** Strictly valid UTF-8 (RFC 3629), or giving up: what else Jackson accepts or refuses is for it to say. */
+    private void checkUtf8(int from, int to) {
         int i = from;
         while (i < to) {
             int b = in[i] & 0xFF;
@@ -407,7 +482,14 @@ final class ChunkScanner {
             }
             i += extra + 1;
         }
-        return new String(in, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static byte[][] keys(String... names) {
+        byte[][] keys = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            keys[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return keys;
     }
 
     private void literal(String word) {
