@@ -71,16 +71,9 @@ class MeteredEvents {
     }
 
     private void observe(RequestMeter meter, String model, StreamEvent event) {
-        Duration gap = meter.onEvent(event);
-        if (gap != null) {
-            metrics.timeBetweenTokens(model, gap);
-        } else if (isToken(event) && meter.timeToFirstToken() != null) {
+        if (meter.onEvent(event)) {
             metrics.timeToFirstToken(model, meter.timeToFirstToken());
         }
-    }
-
-    private static boolean isToken(StreamEvent event) {
-        return event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta;
     }
 
     private void close(ChatCall call, SignalType signal) {
@@ -99,6 +92,10 @@ class MeteredEvents {
         metrics.cost(model, record.cost().doubleValue());
         metrics.requestFinished(model, status.name().toLowerCase(java.util.Locale.ROOT),
                 call.chat().stream(), record.duration());
+        Duration perToken = status == UsageRecord.Status.COMPLETED ? RequestMeter.timePerOutputToken(record) : null;
+        if (perToken != null) {
+            metrics.timePerOutputToken(model, perToken);
+        }
         call.grant().complete(record.promptTokens() + (long) record.completionTokens())
                 .subscribe(null, e -> {
                     try (var ignored = RequestLogContext.open(call.trace())) {

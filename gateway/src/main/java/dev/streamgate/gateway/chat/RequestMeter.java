@@ -34,7 +34,6 @@ final class RequestMeter {
     private volatile Usage reported;
     private volatile String finishReason;
     private volatile Instant firstToken;
-    private volatile Instant lastToken;
     private volatile boolean failed;
 
     RequestMeter(String requestId, Principal principal, String model, int promptEstimate, Clock clock) {
@@ -59,8 +58,11 @@ final class RequestMeter {
         this.price = price;
     }
 
-    /** Returns the gap since the previous token, or null for the first one and for non-token events. */
-    Duration onEvent(StreamEvent event) {
+    /**
+     * Counts an event; returns true when it is the request's first token. Only the first token's time is read:
+     * {@link #timePerOutputToken} is worked out once, at the end.
+     */
+    boolean onEvent(StreamEvent event) {
         counter.accept(event);
         switch (event) {
             case StreamEvent.TextDelta ignored -> {
@@ -73,23 +75,32 @@ final class RequestMeter {
             case StreamEvent.Finish finish -> finishReason = finish.reason().wireName();
             case StreamEvent.StreamError ignored -> failed = true;
         }
-        return null;
+        return false;
     }
 
-    private Duration tokenArrived() {
-        Instant now = clock.instant();
-        Instant previous = lastToken;
-        lastToken = now;
-        if (firstToken == null) {
-            firstToken = now;
-            return null;
+    private boolean tokenArrived() {
+        if (firstToken != null) {
+            return false;
         }
-        return Duration.between(previous, now);
+        firstToken = clock.instant();
+        return true;
     }
 
     Duration timeToFirstToken() {
         Instant first = firstToken;
         return first == null ? null : Duration.between(start, first);
+    }
+
+    /**
+     * OpenTelemetry's {@code gen_ai.server.time_per_output_token} of a finished request: the time from its first
+     * token to its end over the tokens after the first; null without at least two tokens.
+     */
+    static Duration timePerOutputToken(UsageRecord record) {
+        if (record.timeToFirstToken() == null || record.completionTokens() < 2) {
+            return null;
+        }
+        Duration afterFirst = record.duration().minus(record.timeToFirstToken());
+        return afterFirst.isNegative() ? null : afterFirst.dividedBy(record.completionTokens() - 1);
     }
 
     boolean hasReportedUsage() {

@@ -48,8 +48,9 @@ public class GenAiMetrics {
         meters(model).timeToFirstToken.record(ttft);
     }
 
-    public void timeBetweenTokens(String model, Duration gap) {
-        meters(model).timeBetweenTokens.record(gap);
+    /** Once per successful request: its time after the first token over its tokens after the first. */
+    public void timePerOutputToken(String model, Duration perToken) {
+        meters(model).timePerOutputToken.record(perToken);
     }
 
     public void tokens(String model, int prompt, int completion) {
@@ -75,7 +76,7 @@ public class GenAiMetrics {
         private final MeterRegistry registry;
         private final String model;
         private final Timer timeToFirstToken;
-        private final Timer timeBetweenTokens;
+        private final Timer timePerOutputToken;
         private final DistributionSummary inputTokens;
         private final DistributionSummary outputTokens;
         private final Counter cost;
@@ -90,8 +91,10 @@ public class GenAiMetrics {
                     .tag("gen_ai.request.model", model)
                     .publishPercentileHistogram()
                     .register(registry);
-            this.timeBetweenTokens = Timer.builder("gen_ai.server.time_per_output_token")
-                    .description("Time between two consecutive output chunks of one stream")
+            // OpenTelemetry's definition: per successful request, the time after its first token over the tokens
+            // after the first (it was a value per pair of chunks: a clock read and a histogram update per token)
+            this.timePerOutputToken = Timer.builder("gen_ai.server.time_per_output_token")
+                    .description("Time per output token after the first, per successful request")
                     .tag("gen_ai.request.model", model)
                     .publishPercentileHistogram()
                     .register(registry);

@@ -23,7 +23,7 @@ class GenAiMetricsTest {
         metrics.cost("a", 0.5);
         metrics.cost("a", 0.25);
         metrics.timeToFirstToken("a", Duration.ofMillis(3));
-        metrics.timeBetweenTokens("a", Duration.ofMillis(2));
+        metrics.timePerOutputToken("a", Duration.ofMillis(2));
 
         var completedStreams = registry.get("gen_ai.server.request.duration")
                 .tags("gen_ai.request.model", "a", "outcome", "completed", "stream", "true").timer();
