@@ -74,6 +74,12 @@ SCG_JAR="$ROOT/bench/scg/target/streamgate-bench-scg.jar"
 for jar in "$BENCH_JAR" "$GATEWAY_JAR" "$SCG_JAR"; do
   [[ -f "$jar" ]] || { echo "missing $jar: run without --no-build" >&2; exit 1; }
 done
+# The table names the checkout's commit; a gateway jar built before it (or before uncommitted edits) measures
+# older code. Maven's repackaging leaves a jar alone when only a dependency module changed.
+GATEWAY_BUILT="$(date -u -d "@$(stat -c %Y "$GATEWAY_JAR")" +%Y-%m-%dT%H:%M:%SZ)"
+if [[ "$(stat -c %Y "$GATEWAY_JAR")" -lt "$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)" ]]; then
+  echo "warning: $GATEWAY_JAR (built $GATEWAY_BUILT) is older than the last commit; rebuild it or run without --no-build" >&2
+fi
 
 WORK="$(mktemp -d -t streamgate-peers.XXXXXX)"
 RAW="$WORK/results"
@@ -226,7 +232,7 @@ NOTE+="|load average before the run: $LOADAVG_BEFORE (1, 5, 15 min; other work o
 NOTE+="|each target alone on core $TARGET_CORE, fake upstream and load generator on core $LOAD_CORE; target JVM options: '${TARGET_OPTS[*]:-none}'"
 NOTE+="|fake upstream: ${TOKENS} tokens per reply; ${OPEN}: model bench-paced, ${TOKEN_DELAY_MS} ms per chunk"
 NOTE+="|each target first warmed up unmeasured (${PREWARM_REQUESTS} JSON and as many SSE requests, at most ${PREWARM_SECONDS} s each); then per scenario ${WARMUP} s warm-up + ${DURATION} s measured"
-NOTE+="|streamgate: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit), embedded PostgreSQL (its CPU and memory counted as the gateway's), local rate-limit buckets"
+NOTE+="|streamgate: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown commit) (jar built $GATEWAY_BUILT), embedded PostgreSQL (its CPU and memory counted as the gateway's), local rate-limit buckets"
 echo
 "$JAVA" "${BENCH_OPTS[@]}" -cp "$BENCH_JAR" dev.streamgate.bench.PeerReport --dir "$RAW" --targets "$TARGETS" \
   --json json-c32,json-c128 --sse sse-c32 --open-streams "$OPEN" --fixed-rate "$FIXED" \
