@@ -22,8 +22,8 @@ import reactor.core.scheduler.Scheduler;
  * Streams a chat completion as OpenAI's SSE chunks, ending in {@code data: [DONE]} or an error event.
  *
  * <p>Nothing is written until the first chunk or heartbeat, so a request whose every deployment fails before
- * the first token still gets a proper HTTP error status from the error handler. After that the status is gone
- * and a failure becomes an in-stream error event: a 200 never stops without {@code [DONE]} or an error. Frames
+ * the first token still gets a proper HTTP error status (see {@code DirectAnswer.Streamed}). After that the status
+ * is gone and a failure becomes an in-stream error event: a 200 never stops without {@code [DONE]} or an error. Frames
  * are flushed as soon as no other frame is ready; a client that disconnects cancels the subscription and with it
  * the upstream call.
  */

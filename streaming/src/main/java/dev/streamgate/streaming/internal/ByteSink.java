@@ -45,7 +45,10 @@ public final class ByteSink extends OutputStream {
         length = 0;
     }
 
-    /** Room for {@code extra} more bytes: the array to write them into from {@link #length()}, then {@link #advance}. */
+    /**
+     * Room for {@code extra} more bytes: the array to write them into from {@link #length()}; then
+     * {@link #advance}.
+     */
     public byte[] reserve(int extra) {
         ensure(extra);
         return buffer;

@@ -29,7 +29,8 @@ class ChunkScannerTest {
             "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"no\"},\"finish_reason\":\"content_filter\"}]}",
             "{ \"choices\" : [ { \"delta\" : { \"content\" : \"spaced\\n\" } , \"index\" : 0 } ] }\n",
             "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"index\":1},{\"delta\":{\"content\":\"y\"},\"index\":0}]}",
-            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\u00e9\\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\r\\t\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+                    + "\"\\u00e9\\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\r\\t\"}}]}",
             "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"日本語 😀 é\"}}]}",
             "{\"choices\":[{\"index\":-0,\"delta\":{\"content\":\"minus zero\"}}]}",
             "{\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"not index 0\"}}]}",
@@ -46,8 +47,8 @@ class ChunkScannerTest {
     /** Chunks the Jackson reader must read: tool calls, usage, errors, and shapes it reads in its own way. */
     private static final List<String> JACKSONS = List.of(
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,\"total_tokens\":9}}",
-            "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
-                    + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                    + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}",
             "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}",
             "{\"object\":\"error\",\"message\":\"boom\"}",
             "{\"object\":{\"choices\":[{\"delta\":{\"content\":\"inside\"}}]}}",
