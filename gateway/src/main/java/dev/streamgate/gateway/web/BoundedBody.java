@@ -12,6 +12,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
  */
 final class BoundedBody {
     private static final int FIRST_CAPACITY = 8 * 1024;
+    private static final int MAX_FIRST_CAPACITY = 64 * 1024;
 
     private final int limit;
     private byte[] bytes;
@@ -23,7 +24,10 @@ final class BoundedBody {
         if (expected > limit) {
             throw tooLarge(limit);
         }
-        this.bytes = new byte[expected >= 0 ? (int) expected : Math.min(FIRST_CAPACITY, limit)];
+        // An announced length is believed only up to a modest first capacity: a client could announce the limit on
+        // many connections and send nothing, and each would hold that much memory before a byte arrived.
+        long first = expected >= 0 ? expected : FIRST_CAPACITY;
+        this.bytes = new byte[(int) Math.min(first, Math.min(MAX_FIRST_CAPACITY, limit))];
     }
 
     BoundedBody append(ByteBuf buffer) {

@@ -98,8 +98,7 @@ public final class DirectRoutes implements NettyRouteProvider {
                         failure[0], signal == SignalType.CANCEL));
     }
 
-    private Mono<Optional<Principal>> principal(Served served, HttpServerRequest request,
-                                                          TraceParent trace) {
+    private Mono<Optional<Principal>> principal(Served served, HttpServerRequest request, TraceParent trace) {
         if (served.level() == RouteAccess.Level.PUBLIC) {
             return Mono.just(Optional.empty());
         }

@@ -57,4 +57,15 @@ class BoundedBodyTest {
         assertThat(new BoundedBody(10, -1).bytes()).isEmpty();
         assertThat(new BoundedBody(10, 0).bytes()).isEmpty();
     }
+
+    /** A large announced length is not allocated up front; the body still arrives whole, piece by piece. */
+    @Test
+    void aLargeAnnouncedBodyGrowsAsItArrives() {
+        String large = "y".repeat(1_000_000);
+        BoundedBody body = new BoundedBody(2_000_000, large.length());
+        for (int i = 0; i < 100; i++) {
+            body.append(bytes(large.substring(i * 10_000, (i + 1) * 10_000)));
+        }
+        assertThat(new String(body.bytes(), StandardCharsets.UTF_8)).isEqualTo(large);
+    }
 }
