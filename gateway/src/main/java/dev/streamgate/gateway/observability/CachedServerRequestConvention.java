@@ -1,7 +1,5 @@
 package dev.streamgate.gateway.observability;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.micrometer.common.KeyValues;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
@@ -17,23 +15,14 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
 final class CachedServerRequestConvention extends DefaultServerRequestObservationConvention {
     static final int MAX_COMBINATIONS = 1024;
 
-    private final ConcurrentHashMap<Combination, KeyValues> cache = new ConcurrentHashMap<>();
+    private final KeyValuesCache<Combination> cache = new KeyValuesCache<>(MAX_COMBINATIONS);
 
     @Override
     public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {
         if (context.getCarrier() == null) {
             return super.getLowCardinalityKeyValues(context);
         }
-        Combination combination = Combination.of(context);
-        KeyValues cached = cache.get(combination);
-        if (cached != null) {
-            return cached;
-        }
-        KeyValues values = super.getLowCardinalityKeyValues(context);
-        if (cache.size() < MAX_COMBINATIONS) {
-            cache.putIfAbsent(combination, values);
-        }
-        return values;
+        return cache.get(Combination.of(context), combination -> super.getLowCardinalityKeyValues(context));
     }
 
     int cachedCombinations() {

@@ -1,7 +1,6 @@
 package dev.streamgate.gateway.observability;
 
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -18,7 +17,7 @@ final class DirectServerConvention implements ObservationConvention<DirectServer
     static final DirectServerConvention INSTANCE = new DirectServerConvention();
     private static final int MAX_COMBINATIONS = 1024;
 
-    private final ConcurrentHashMap<Combination, KeyValues> cache = new ConcurrentHashMap<>();
+    private final KeyValuesCache<Combination> cache = new KeyValuesCache<>(MAX_COMBINATIONS);
 
     @Override
     public String getName() {
@@ -38,17 +37,8 @@ final class DirectServerConvention implements ObservationConvention<DirectServer
     @Override
     public KeyValues getLowCardinalityKeyValues(DirectServerObservation.Context context) {
         Throwable error = context.getError();
-        var combination = new Combination(context.method, context.uri, context.status,
-                error == null ? null : error.getClass(), context.aborted);
-        KeyValues cached = cache.get(combination);
-        if (cached != null) {
-            return cached;
-        }
-        KeyValues values = combination.keyValues();
-        if (cache.size() < MAX_COMBINATIONS) {
-            cache.putIfAbsent(combination, values);
-        }
-        return values;
+        return cache.get(new Combination(context.method, context.uri, context.status,
+                error == null ? null : error.getClass(), context.aborted), Combination::keyValues);
     }
 
     @Override
