@@ -136,11 +136,6 @@ final class ChunkJson {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    static void content(JsonGenerator g, String text) {
-        g.writeName(CONTENT);
-        g.writeString(WellFormedText.of(text));
-    }
-
     /** {@code "tool_calls":[{index, id, type, function:{name, arguments}}]}; id, type and name only if known. */
     static void toolCall(JsonGenerator g, ToolCallDelta delta) {
         g.writeName(TOOL_CALLS);

@@ -233,7 +233,7 @@ final class ChunkScanner {
         }
         byte b = peek();
         switch (b) {
-            case '"' -> skipString();
+            case '"' -> scanString();
             case '{' -> {
                 at++;
                 if (tryConsume('}')) {
@@ -241,7 +241,7 @@ final class ChunkScanner {
                 }
                 do {
                     skipWhitespace();
-                    skipString();
+                    scanString();
                     expect(':');
                     skipValue(depth + 1);
                 } while (tryConsume(','));
@@ -319,10 +319,6 @@ final class ChunkScanner {
     private String string() {
         scanString();
         return decoded();
-    }
-
-    private void skipString() {
-        scanString();
     }
 
     /**
